@@ -1,0 +1,131 @@
+"""CLI: `orgen build` and `orgen normalize`; exit 0 ok, 1 drift under --check, 2 bad input."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import yaml
+
+from . import __version__
+from .config import Config, ConfigError, load_config
+from .format import FORMATTERS
+from .pipeline import build as run_build
+from .pipeline import check as run_check
+from .pipeline import load_normalized
+from .problems import Problem, SpecError
+
+EXIT_OK, EXIT_DRIFT, EXIT_BAD_INPUT = 0, 1, 2
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="orgen")
+def main() -> None:
+    """orgen turns an OpenAPI 3.x document into a typed Python client package and its docs.
+
+    Settings come from [tool.orgen] in ./pyproject.toml (out, package-name, client-name, base-url,
+    api-key-env, formatter, operations); command-line options override them.
+    """
+
+
+def _spec_options(command: _F) -> _F:
+    command = click.option("--base-url", help="Base URL when the spec has no servers.")(command)
+    command = click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))(command)
+    return command
+
+
+@main.command()
+@_spec_options
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Output folder (default: generated).")
+@click.option("--package-name", help="Import name of the generated package (default: from info.title).")
+@click.option("--client-name", help="Class name of the client (default: from info.title).")
+@click.option("--api-key-env", help="Environment variable the client reads its API key from.")
+@click.option("--formatter", type=click.Choice(FORMATTERS), help="Code formatter (default: black).")
+@click.option("--check", is_flag=True, help="Write nothing; print a diff and exit 1 if the output would change.")
+@click.option("--strict", is_flag=True, default=None, help="Treat warnings (unsupported content, ignored keywords) as errors.")
+@click.option("--allow-remote-refs", is_flag=True, help="Permit http(s) $refs (refused by default; orgen never fetches).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
+def build(spec: Path, check: bool, quiet: bool, allow_remote_refs: bool, **options: Any) -> None:
+    """Generate the client package and docs for SPEC (YAML, JSON, or Markdown with OpenAPI blocks).
+
+    \b
+    Examples:
+      orgen build specs/openapi.yaml
+      orgen build specs/openapi.yaml --check      # CI: fail on drift
+      orgen build api.json --out sdk --package-name acme_client
+    """
+    config = _config(options)
+    progress = (lambda _: None) if quiet else (lambda line: click.echo(f"orgen: {line}", err=True))
+    started = time.perf_counter()
+    try:
+        if check:
+            output, drift = run_check(spec, config, progress, allow_remote_refs)
+        else:
+            output, changed = run_build(spec, config, progress, allow_remote_refs)
+    except SpecError as error:
+        _fail(error.problems)
+    except Exception as error:  # a bug, not bad input: still one line, unless debugging
+        if os.environ.get("ORGEN_DEBUG"):
+            raise
+        _fail([Problem(str(spec), None, "", f"internal error ({type(error).__name__}: {error}); please report it")])
+    _report_warnings(output.warnings)
+    if check:
+        if drift:
+            click.echo(drift, nl=False)
+            click.echo(f"orgen: {config.out} is out of date with {spec}; run `orgen build {spec}`", err=True)
+            sys.exit(EXIT_DRIFT)
+        progress(f"{config.out} is up to date")
+        return
+    progress(
+        f"wrote {len(changed)} changed of {len(output.files)} files to {config.out} "
+        f"({len(output.api.operations)} operations) in {time.perf_counter() - started:.2f}s"
+    )
+
+
+@main.command()
+@_spec_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of YAML.")
+def normalize(spec: Path, as_json: bool, **options: Any) -> None:
+    """Print SPEC with its quirks repaired: the document that `orgen build` generates from."""
+    config = _config(options)
+    try:
+        _, document = load_normalized(spec, config)
+    except SpecError as error:
+        _fail(error.problems)
+    if as_json:
+        import json
+
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        click.echo(yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100), nl=False)
+
+
+def _config(options: dict[str, Any]) -> Config:
+    try:
+        config = load_config(Path.cwd())
+    except ConfigError as error:
+        click.echo(f"orgen: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    return config.with_options(**options)
+
+
+def _fail(problems: list[Problem]) -> Any:
+    for problem in problems:
+        suffix = " (warning, fatal under --strict)" if problem.severity == "warning" else ""
+        click.echo(f"{problem}{suffix}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _report_warnings(warnings: list[Problem]) -> None:
+    for problem in warnings:
+        click.echo(f"warning: {problem}", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,56 @@
+"""Config: generator settings from `[tool.orgen]` in pyproject.toml, overridden by command-line options."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting of one build; None means "derive it from the spec"."""
+
+    out: Path = Path("generated")
+    package_name: str | None = None
+    client_name: str | None = None
+    base_url: str | None = None
+    api_key_env: str | None = None
+    formatter: str = "black"
+    strict: bool = False
+    # operationId -> "resource.method", for names the spec's operationIds spell badly
+    operations: dict[str, str] = field(default_factory=dict)
+
+    def with_options(self, **options: Any) -> Config:
+        """This config with every option that was actually given on the command line."""
+        given = {key: value for key, value in options.items() if value is not None}
+        return replace(self, **given)
+
+
+class ConfigError(Exception):
+    """`[tool.orgen]` holds something orgen cannot use."""
+
+
+def load_config(folder: Path) -> Config:
+    """The `[tool.orgen]` table of `folder/pyproject.toml`, or the defaults when there is none."""
+    path = folder / "pyproject.toml"
+    if not path.is_file():
+        return Config()
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("orgen", {})
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    known = {f.name for f in fields(Config)}
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            raise ConfigError(f"{path}: [tool.orgen]: unknown setting {key!r}")
+        values[name] = value
+    if "out" in values:
+        values["out"] = folder / str(values["out"])
+    operations = values.get("operations", {})
+    if not isinstance(operations, dict) or not all(isinstance(v, str) and v.count(".") == 1 for v in operations.values()):
+        raise ConfigError(f"{path}: [tool.orgen.operations] maps operationIds to 'resource.method' strings")
+    return Config(**values)

@@ -1,0 +1,52 @@
+"""Escape: the only ways a spec string may enter generated source — as a literal or inside a docstring."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def literal(value: object) -> str:
+    """Python source for a JSON-like value; strings always come out as one quoted, escaped line."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(int(value))
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else f"float({str(value)!r})"
+    if isinstance(value, str):
+        return repr(str(value))
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(literal(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
+    return repr(str(value))
+
+
+def docstring(text: object) -> str:
+    """Text safe between triple double quotes: no closing quotes, escapes or stray control characters."""
+    body = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
+    body = body.replace("\\", "\\\\")
+    body = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", body)
+    body = body.replace('"', '\\"')
+    lines = [line.rstrip() for line in body.strip().split("\n")]
+    return "\n".join(lines)
+
+
+def comment(text: object) -> str:
+    """One line of text safe after `#`."""
+    return " ".join(_CONTROL.sub(" ", str(text or "")).split())
+
+
+def markdown(text: object) -> str:
+    """Spec prose for Markdown docs: line endings normalised, control characters dropped."""
+    body = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", body).strip()
+
+
+def json_text(value: object) -> str:
+    """Deterministic JSON for docs examples."""
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str)

@@ -1,0 +1,174 @@
+"""IR: plain dataclasses describing the client to generate, with every name already made safe."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .names import ClassName, PyName
+
+Location = Literal["path", "query", "header", "cookie", "body"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One keyword argument of a generated method."""
+
+    name: PyName
+    wire_name: str
+    location: Location
+    annotation: str  # a type expression built only from safe names and escaped literals
+    required: bool
+    description: str = ""
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class Stream:
+    """How an operation streams: the boolean argument that turns it on and the event type."""
+
+    parameter: PyName | None  # None: the operation always streams
+    event_type: str
+
+
+@dataclass
+class Operation:
+    """One HTTP operation, as one method on one resource."""
+
+    operation_id: str
+    method: str
+    path: str
+    resource: PyName
+    name: PyName
+    summary: str
+    description: str
+    params: list[Param]
+    body: Literal["none", "json", "json-value"]  # json: object fields as kwargs; json-value: one `body` kwarg
+    response_type: str  # annotation, e.g. "_models.CompletionResponse" or "None"
+    stream: Stream | None = None
+    deprecated: bool = False
+
+    @property
+    def call(self) -> str:
+        return f"{self.resource}.{self.name}"
+
+    @property
+    def required_params(self) -> list[Param]:
+        return [p for p in self.params if p.required]
+
+    @property
+    def optional_params(self) -> list[Param]:
+        return [p for p in self.params if not p.required and p.name != (self.stream.parameter if self.stream else None)]
+
+    def located(self, location: str) -> list[Param]:
+        return [p for p in self.params if p.location == location]
+
+    @property
+    def cast_to(self) -> str:
+        """The runtime expression the response is parsed into."""
+        if self.response_type == "None":
+            return "type(None)"
+        if " | " in self.response_type:  # a union is not a `type`; the runtime parses it all the same
+            return f"cast(Any, {self.response_type})"
+        return self.response_type
+
+    @property
+    def docstring(self) -> str:
+        """Summary, description and one line per argument (raw text: the template escapes it)."""
+        parts = [self.summary.strip()] if self.summary.strip() else []
+        if self.description.strip() and self.description.strip() != self.summary.strip():
+            parts.append(self.description.strip())
+        described = [p for p in self.params if p.description.strip()]
+        if described:
+            lines = ["Args:"] + [f"    {p.name}: {' '.join(p.description.split())}" for p in described]
+            parts.append("\n".join(lines))
+        if self.deprecated:
+            parts.append("Deprecated.")
+        return "\n\n".join(parts) or f"{self.method.upper()} {self.path}"
+
+
+@dataclass
+class Resource:
+    """A group of operations, one per tag: `client.<name>.<operation>()`."""
+
+    name: PyName
+    class_name: ClassName
+    description: str
+    operations: list[Operation] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TypedDictField:
+    wire_name: str
+    annotation: str
+    required: bool
+    description: str = ""
+
+    @property
+    def typed_annotation(self) -> str:
+        """The annotation as written inside params.py, where TypedDicts need no module prefix."""
+        annotation = self.annotation.replace("_params.", "")
+        return f"Required[{annotation}]" if self.required else annotation
+
+
+@dataclass
+class TypedDictDef:
+    """A request-side shape: nested parameters may be plain dicts of this form."""
+
+    name: ClassName
+    description: str
+    fields: list[TypedDictField]
+
+
+@dataclass(frozen=True)
+class Auth:
+    """How the client authenticates: header name and scheme (None: the bare key)."""
+
+    header: str
+    scheme: str | None
+    env_var: str | None
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One generated model class, for the models reference page."""
+
+    class_name: ClassName
+    schema_name: str
+    description: str
+    kind: str  # object, enum, union, alias
+
+
+@dataclass
+class Api:
+    """Everything the renderer needs."""
+
+    title: str
+    version: str
+    description: str
+    package: PyName
+    distribution: str
+    client_name: ClassName
+    base_url: str
+    auth: Auth | None
+    resources: list[Resource]
+    typed_dicts: list[TypedDictDef]
+    models: list[ModelInfo]
+    model_document: dict[str, object]  # what the models stage generates pydantic classes from
+
+    package_version: str = "0.1.0"
+
+    @property
+    def base_url_env(self) -> str:
+        """`FOO_BASE_URL` beside `FOO_API_KEY`, else derived from the package name."""
+        if self.auth and self.auth.env_var and self.auth.env_var.endswith("_API_KEY"):
+            return self.auth.env_var.removesuffix("_API_KEY") + "_BASE_URL"
+        return f"{self.package.upper()}_BASE_URL"
+
+    @property
+    def user_agent(self) -> str:
+        return f"{self.package}/{self.package_version} (python; generated by orgen)"
+
+    @property
+    def operations(self) -> list[Operation]:
+        return [op for resource in self.resources for op in resource.operations]

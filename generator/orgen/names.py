@@ -1,0 +1,92 @@
+"""Names: the one route by which a spec string becomes a Python identifier, class name or file name.
+
+Once a name is made safe its type says so (`PyName`, `ClassName`); templates only ever receive these.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+from collections.abc import Iterable
+
+
+class PyName(str):
+    """A snake_case identifier that is safe as a variable, argument, attribute or module name."""
+
+    __slots__ = ()
+
+
+class ClassName(str):
+    """A PascalCase identifier that is safe as a class name."""
+
+    __slots__ = ()
+
+
+# Names a generated module imports or pydantic reserves: a schema or field must not shadow them.
+_RESERVED_CLASSES = frozenset(
+    {
+        "Any", "AnyUrl", "AwareDatetime", "BaseModel", "ConfigDict", "Decimal", "Enum", "Field",
+        "IntEnum", "Literal", "Mapping", "Optional", "RootModel", "Sequence", "StrEnum", "TypedDict",
+        "UUID", "Union", "date", "datetime", "time", "timedelta", "Required", "NotRequired",
+    }
+)
+_TYPE_NAMES = frozenset(
+    {"str", "int", "float", "bool", "bytes", "list", "dict", "object", "type", "tuple", "set", "cast", "overload"}
+    | {"Any", "Literal", "Mapping", "Sequence", "Required", "TypedDict"}
+)
+_PASCAL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+_WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
+
+
+def words(text: str) -> list[str]:
+    """Split any spelling (camelCase, kebab-case, "with spaces", ünïcode) into lowercase ASCII words."""
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    return [word.lower() for word in _WORDS.findall(ascii_text)]
+
+
+def snake(text: str, fallback: str = "value") -> PyName:
+    """A safe snake_case identifier for `text`: never a keyword, a type name, a dunder or a leading digit.
+
+    Other builtins (`id`, `input`, `format`) stay: generated bodies never call them, and users expect
+    `id=` rather than `id_=`. Type names do appear in annotations, so they are never shadowed.
+    """
+    name = "_".join(words(text)) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    if keyword.iskeyword(name) or name in _TYPE_NAMES:
+        name += "_"
+    return PyName(name)
+
+
+def pascal(text: str, fallback: str = "Model") -> ClassName:
+    """A safe PascalCase class name for `text`; a name that already is one is kept as the spec spells it."""
+    if _PASCAL.match(str(text)):
+        name = str(text)
+    else:
+        name = "".join(word[:1].upper() + word[1:] for word in words(text)) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}{name}"
+    if keyword.iskeyword(name) or name in _RESERVED_CLASSES or name in _BUILTINS:
+        name += "Model"
+    return ClassName(name)
+
+
+def unique(name: str, taken: set[str]) -> str:
+    """`name`, or `name` with the smallest numeric suffix that is not taken; records the result."""
+    candidate, counter = name, 2
+    while candidate in taken:
+        separator = "" if name[:1].isupper() or name.endswith("_") else "_"
+        candidate, counter = f"{name}{separator}{counter}", counter + 1
+    taken.add(candidate)
+    return candidate
+
+
+def unique_classes(names: Iterable[str], reserved: Iterable[str] = ()) -> dict[str, ClassName]:
+    """Stable class names for many spec names: sorted first, so the suffixes never depend on order."""
+    taken = set(reserved)
+    return {name: ClassName(unique(pascal(name), taken)) for name in sorted(set(names))}
+
+
+_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))

@@ -1,0 +1,111 @@
+"""Pipeline: run the stages in order — load, refs, normalize, plan, models, render, format — and write or diff."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from . import __version__
+from .config import Config
+from .document import Document, read_document
+from .format import format_files
+from .ir import Api
+from .models import generate_models
+from .normalize import Context, normalize
+from .plan import plan
+from .problems import Problem, Problems, SpecError
+from .refs import resolve_refs
+from .render import render, templates_dir
+from .write import MANIFEST, Manifest, diff, reusable_texts, sha256, write_tree
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Output:
+    """The finished output of one build, not yet written."""
+
+    files: dict[PurePosixPath, str]
+    api: Api
+    warnings: list[Problem]
+    previous: Manifest | None
+
+
+def load_normalized(spec: Path, config: Config, allow_remote_refs: bool = False) -> tuple[Document, dict[str, Any]]:
+    """The spec read, its refs checked and its quirks repaired (what `orgen normalize` prints)."""
+    document = read_document(spec)
+    _check_openapi(document)
+    resolve_refs(document, allow_remote=allow_remote_refs)
+    return document, normalize(document.root, Context(base_url=config.base_url))
+
+
+def generate(spec: Path, config: Config, progress: Progress = lambda _: None, allow_remote_refs: bool = False) -> Output:
+    """Everything a build writes, as text by relative path; raises SpecError on bad input."""
+    clock = _Clock(progress)
+    document, normalized = load_normalized(spec, config, allow_remote_refs)
+    clock.step("loaded and normalized")
+    problems = Problems()
+    api = plan(normalized, config, problems, document.where)
+    problems.check(strict=config.strict)
+    clock.step(f"planned {len(api.operations)} operations, {len(api.models)} models")
+    templates = templates_dir()
+    rendered = render(api, generate_models(api, templates), spec.name, config.out.name, templates)
+    clock.step(f"rendered {len(rendered)} files")
+    previous = Manifest.read(config.out)
+    reused = reusable_texts(config.out, previous, rendered)
+    files = format_files(rendered, config.formatter, only=set(rendered) - set(reused))
+    files.update(reused)
+    clock.step(f"formatted {len(rendered) - len(reused)} files ({len(reused)} unchanged)")
+    manifest = Manifest(
+        spec_sha256=sha256(spec.read_bytes()),
+        orgen_version=__version__,
+        files={str(p): {"sha256": sha256(files[p]), "rendered_sha256": sha256(rendered[p])} for p in sorted(files)},
+        operations=[
+            {"operation_id": op.operation_id, "method": op.method.upper(), "path": op.path, "call": op.call}
+            for op in api.operations
+        ],
+    )
+    files[MANIFEST] = manifest.to_text()
+    return Output(files, api, problems.warnings, previous)
+
+
+def build(spec: Path, config: Config, progress: Progress = lambda _: None, allow_remote_refs: bool = False) -> tuple[Output, list[PurePosixPath]]:
+    """Generate and write; returns the output and the paths that changed on disk."""
+    output = generate(spec, config, progress, allow_remote_refs)
+    return output, write_tree(config.out, output.files, output.previous)
+
+
+def check(spec: Path, config: Config, progress: Progress = lambda _: None, allow_remote_refs: bool = False) -> tuple[Output, str]:
+    """Generate and compare with what is on disk; returns the unified diff ('' when in sync)."""
+    output = generate(spec, config, progress, allow_remote_refs)
+    return output, diff(config.out, output.files, output.previous)
+
+
+def _check_openapi(document: Document) -> None:
+    root = document.root
+    version = root.get("openapi")
+    if "swagger" in root and version is None:
+        raise SpecError([document.problem("/swagger", f"Swagger {root['swagger']} is not supported; orgen takes OpenAPI 3.x (convert it first)")])
+    if not isinstance(version, str) or not version.startswith("3."):
+        raise SpecError([document.problem("/openapi" if "openapi" in root else "", f"not an OpenAPI 3.x document (openapi: {version!r})")])
+    problems = []
+    if not isinstance(root.get("info"), dict):
+        problems.append(document.problem("/info" if "info" in root else "", "missing or invalid 'info' object"))
+    if "paths" in root and not isinstance(root["paths"], dict):
+        problems.append(document.problem("/paths", "'paths' must be a mapping"))
+    if problems:
+        raise SpecError(problems)
+
+
+class _Clock:
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.start = self.last = time.perf_counter()
+
+    def step(self, what: str) -> None:
+        now = time.perf_counter()
+        self.progress(f"{what} ({now - self.last:.2f}s)")
+        self.last = now

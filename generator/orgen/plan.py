@@ -1,0 +1,452 @@
+"""Plan: decide what the client looks like — resources, methods, arguments and their types — as IR.
+
+Input is the normalized document (see normalize.py); output is an `ir.Api`. Every name is sanitized
+here, every type expression is assembled here from safe names and escaped literals.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from .config import Config
+from .escape import literal
+from .ir import Api, Auth, ModelInfo, Operation, Param, Resource, Stream, TypedDictDef, TypedDictField
+from .names import ClassName, PyName, pascal, snake, unique, unique_classes, words
+from .normalize import HTTP_METHODS, STREAM_EXTENSION, deref
+from .pointer import follow, join
+from .problems import Problems
+
+SCHEMA_PREFIX = "#/components/schemas/"
+# Keyword arguments every generated method has; spec parameters with these names get a suffix.
+_METHOD_KWARGS = {"self", "extra_headers", "extra_query", "extra_body", "timeout"}
+# Attributes of the client base class that a resource must not shadow.
+_CLIENT_ATTRIBUTES = {"close", "request", "request_stream", "with_options", "base_url", "api_key", "timeout", "max_retries"}
+_JSON_TYPES = re.compile(r"^application/([\w.+-]*\+)?json(;.*)?$|^\*/\*$", re.I)
+_VERB_NAMES = {"get": "retrieve", "post": "create", "put": "update", "patch": "update", "delete": "delete"}
+
+
+class Planner:
+    """Builds the IR in one pass over the normalized document."""
+
+    def __init__(self, document: dict[str, Any], config: Config, problems: Problems, where: Any) -> None:
+        self.document = document
+        self.config = config
+        self.problems = problems
+        self.where = where  # pointer -> (file, line)
+        schemas = (document.get("components") or {}).get("schemas") or {}
+        self.schemas: dict[str, Any] = schemas if isinstance(schemas, dict) else {}
+        self.classes: dict[str, ClassName] = unique_classes(self.schemas)
+        self.taken_classes = set(self.classes.values())
+        self.hoisted: dict[str, ClassName] = {}  # pointer of an inline schema -> its model class
+        self.model_schemas: dict[str, Any] = {}
+        self.typed_dicts: dict[str, TypedDictDef] = {}  # key: ref or pointer
+        self.typed_dict_names: set[str] = set()
+
+    # -- entry -----------------------------------------------------------------------------------
+    def plan(self) -> Api:
+        info = self.document.get("info") or {}
+        title = str(info.get("title") or "API")
+        package = PyName(self.config.package_name or snake(title, "client"))
+        client_name = ClassName(self.config.client_name or pascal(title, "Client"))
+        for name, schema in self.schemas.items():
+            self.model_schemas[self.classes[name]] = self._rewrite_refs(schema)
+        resources = self._resources()
+        models = [self._model_info(name, schema) for name, schema in sorted(self.model_schemas.items())]
+        return Api(
+            title=title,
+            version=str(info.get("version") or ""),
+            description=str(info.get("description") or ""),
+            package=package,
+            distribution=package.replace("_", "-"),
+            client_name=client_name,
+            base_url=self._base_url(),
+            auth=self._auth(package),
+            resources=resources,
+            typed_dicts=[self.typed_dicts[key] for key in sorted(self.typed_dicts, key=lambda k: self.typed_dicts[k].name)],
+            models=models,
+            model_document={
+                "openapi": "3.1.0",
+                "info": {"title": title, "version": "0"},
+                "paths": {},
+                "components": {"schemas": dict(sorted(self.model_schemas.items()))},
+            },
+        )
+
+    # -- client-wide -----------------------------------------------------------------------------
+    def _base_url(self) -> str:
+        if self.config.base_url:
+            return self.config.base_url
+        servers = self.document.get("servers") or []
+        url = str(servers[0].get("url", "")) if servers and isinstance(servers[0], dict) else ""
+        variables = servers[0].get("variables") or {} if url else {}
+        for name, variable in variables.items():
+            if isinstance(variable, dict) and "default" in variable:
+                url = url.replace("{" + str(name) + "}", str(variable["default"]))
+        return url or "http://localhost"
+
+    def _auth(self, package: str) -> Auth | None:
+        schemes = (self.document.get("components") or {}).get("securitySchemes") or {}
+        env_var = self.config.api_key_env or f"{package.upper()}_API_KEY"
+        for name in sorted(schemes):
+            scheme = deref(self.document, schemes[name])
+            if not isinstance(scheme, dict):
+                continue
+            if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
+                return Auth("Authorization", "Bearer", env_var)
+            if scheme.get("type") == "apiKey" and scheme.get("in") == "header" and scheme.get("name"):
+                return Auth(str(scheme["name"]), None, env_var)
+            if scheme.get("type") == "oauth2" or scheme.get("type") == "openIdConnect":
+                return Auth("Authorization", "Bearer", env_var)
+        return None
+
+    # -- operations ------------------------------------------------------------------------------
+    def _resources(self) -> list[Resource]:
+        resources: dict[str, Resource] = {}
+        taken_methods: dict[str, set[str]] = {}
+        seen_ids: dict[str, str] = {}
+        for path, method, operation, pointer in self._operations():
+            operation_id = str(operation.get("operationId") or f"{method}_{path}")
+            if operation_id in seen_ids:
+                self.problems.error(*self.where(join(pointer, "operationId")), join(pointer, "operationId"),
+                                    f"duplicate operationId {operation_id!r} (also at {seen_ids[operation_id]})")
+                continue
+            seen_ids[operation_id] = pointer
+            resource_name, method_name = self._names(path, method, operation, operation_id)
+            resource = resources.get(resource_name)
+            if resource is None:
+                resource = Resource(PyName(resource_name), pascal(resource_name, "Resource"), self._tag_description(operation))
+                resources[resource_name] = resource
+                taken_methods[resource_name] = set()
+            name = PyName(unique(method_name, taken_methods[resource_name]))
+            resource.operations.append(self._operation(path, method, operation, pointer, resource.name, name, operation_id))
+        return [resources[key] for key in sorted(resources)]
+
+    def _operations(self) -> Iterator[tuple[str, str, dict[str, Any], str]]:
+        for path, item in sorted((self.document.get("paths") or {}).items()):
+            item = deref(self.document, item)
+            if not isinstance(item, dict):
+                continue
+            for method in HTTP_METHODS:
+                operation = item.get(method)
+                if isinstance(operation, dict):
+                    merged = dict(operation)
+                    merged["parameters"] = self._merge_parameters(item.get("parameters"), operation.get("parameters"))
+                    yield str(path), method, merged, join("/paths", path, method)
+
+    def _merge_parameters(self, shared: Any, own: Any) -> list[Any]:
+        merged: dict[tuple[str, str], Any] = {}
+        for param in list(shared or []) + list(own or []):
+            resolved = deref(self.document, param)
+            if isinstance(resolved, dict) and "name" in resolved:
+                merged[(str(resolved["name"]), str(resolved.get("in")))] = resolved
+        return list(merged.values())
+
+    def _names(self, path: str, method: str, operation: dict[str, Any], operation_id: str) -> tuple[str, str]:
+        override = self.config.operations.get(operation_id)
+        if override:
+            resource, _, name = override.partition(".")
+            return snake(resource, "api"), snake(name, "call")
+        tags = operation.get("tags") or []
+        segments = [s for s in path.split("/") if s and not s.startswith("{")]
+        resource = snake(str(tags[0]) if tags else (segments[0] if segments else "default"), "api")
+        if resource in _CLIENT_ATTRIBUTES:
+            resource = PyName(resource + "_")
+        resource_words = set(words(resource))
+        resource_words |= {w[:-1] for w in resource_words if w.endswith("s")} | {w + "s" for w in resource_words}
+        kept = [w for w in words(operation_id) if w not in resource_words]
+        if not kept or not operation.get("operationId"):
+            kept = [_VERB_NAMES.get(method, method)] if operation.get("operationId") else kept or [method]
+        return resource, snake("_".join(kept), method)
+
+    def _tag_description(self, operation: dict[str, Any]) -> str:
+        tags = operation.get("tags") or []
+        for tag in self.document.get("tags") or []:
+            if isinstance(tag, dict) and tags and tag.get("name") == tags[0]:
+                return str(tag.get("description") or "")
+        return ""
+
+    def _operation(
+        self, path: str, method: str, operation: dict[str, Any], pointer: str, resource: PyName, name: PyName, operation_id: str
+    ) -> Operation:
+        taken = set(_METHOD_KWARGS)
+        params: list[Param] = []
+        for param in operation.get("parameters") or []:
+            location = str(param.get("in"))
+            if location not in {"path", "query", "header", "cookie"}:
+                continue
+            if location == "cookie":
+                self._warn(pointer, f"cookie parameter {param.get('name')!r} is not supported; ignored")
+                continue
+            schema = param.get("schema") or _schema_of_content(param.get("content")) or {}
+            hint = f"{pascal(name)}{pascal(str(param['name']))}"
+            params.append(
+                Param(
+                    name=PyName(unique(snake(str(param["name"]), "param"), taken)),
+                    wire_name=str(param["name"]),
+                    location=location,  # type: ignore[arg-type]
+                    annotation=self._input_type(schema, hint),
+                    required=bool(param.get("required")) or location == "path",
+                    description=str(param.get("description") or schema.get("description") or ""),
+                    deprecated=bool(param.get("deprecated")),
+                )
+            )
+        body_kind, body_params = self._body(operation, pointer, pascal(operation_id), taken)
+        params.extend(body_params)
+        params.sort(key=lambda p: not p.required)  # required first, each group in spec order
+        stream = self._stream(operation, params, pointer, pascal(operation_id))
+        return Operation(
+            operation_id=operation_id,
+            method=method,
+            path=path,
+            resource=resource,
+            name=name,
+            summary=str(operation.get("summary") or ""),
+            description=str(operation.get("description") or ""),
+            params=params,
+            body=body_kind,
+            response_type=self._response_type(operation, pointer, pascal(operation_id)),
+            stream=stream,
+            deprecated=bool(operation.get("deprecated")),
+        )
+
+    def _body(self, operation: dict[str, Any], pointer: str, hint: str, taken: set[str]) -> tuple[Any, list[Param]]:
+        body = deref(self.document, operation.get("requestBody"))
+        if not isinstance(body, dict) or not isinstance(body.get("content"), dict):
+            return "none", []
+        content = body["content"]
+        json_type = next((t for t in content if _JSON_TYPES.match(str(t))), None)
+        if json_type is None:
+            kinds = ", ".join(sorted(map(str, content)))
+            self._warn(join(pointer, "requestBody"), f"request body content type {kinds} is not supported; the method sends no body")
+            return "none", []
+        schema = (content[json_type] or {}).get("schema") or {}
+        resolved = deref(self.document, schema)
+        required_body = bool(body.get("required"))
+        if isinstance(resolved, dict) and isinstance(resolved.get("properties"), dict) and not _is_union(resolved):
+            required = set(resolved.get("required") or [])
+            params = []
+            owner = self._ref_class(schema["$ref"]) if "$ref" in schema else ClassName(hint + "Body")
+            for prop_name, prop in resolved["properties"].items():
+                if isinstance(prop, dict) and prop.get("readOnly"):
+                    continue
+                prop_schema = prop if isinstance(prop, dict) else {}
+                params.append(
+                    Param(
+                        name=PyName(unique(snake(str(prop_name), "field"), taken)),
+                        wire_name=str(prop_name),
+                        location="body",
+                        annotation=self._input_type(prop_schema, f"{owner}{pascal(str(prop_name))}"),
+                        required=prop_name in required,
+                        description=str(deref(self.document, prop_schema).get("description") or "") if isinstance(deref(self.document, prop_schema), dict) else "",
+                        deprecated=bool(prop_schema.get("deprecated")),
+                    )
+                )
+            return "json", params
+        annotation = self._input_type(schema, hint + "Body")
+        return "json-value", [Param(PyName(unique("body", taken)), "body", "body", annotation, required_body, str(body.get("description") or ""))]
+
+    def _stream(self, operation: dict[str, Any], params: list[Param], pointer: str, hint: str) -> Stream | None:
+        marker = operation.get(STREAM_EXTENSION)
+        if isinstance(marker, dict) and isinstance(marker.get("schema"), dict):
+            flag = next((p.name for p in params if p.wire_name == marker.get("parameter") and p.location == "body"), None)
+            if flag is not None:
+                return Stream(flag, self._output_type(marker["schema"], hint + "Event"))
+        for status, response in self._success_responses(operation):
+            content = response.get("content") or {}
+            if "text/event-stream" in content and not any(_JSON_TYPES.match(str(t)) for t in content):
+                schema = (content["text/event-stream"] or {}).get("schema") or {}
+                return Stream(None, self._output_type(schema, hint + "Event"))
+        return None
+
+    def _success_responses(self, operation: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        responses = operation.get("responses") or {}
+        found = []
+        for status in sorted(map(str, responses)):
+            if status.startswith("2") or status.upper() == "2XX":
+                response = deref(self.document, responses[status] if status in responses else responses.get(int(status)))
+                if isinstance(response, dict):
+                    found.append((status, response))
+        return found
+
+    def _response_type(self, operation: dict[str, Any], pointer: str, hint: str) -> str:
+        for status, response in self._success_responses(operation):
+            content = response.get("content") or {}
+            json_type = next((t for t in content if _JSON_TYPES.match(str(t))), None)
+            if json_type is not None:
+                schema = (content[json_type] or {}).get("schema")
+                return self._output_type(schema, hint + "Response") if schema else "object"
+            if content and "text/event-stream" not in content:
+                kinds = ", ".join(sorted(map(str, content)))
+                self._warn(join(pointer, "responses", status), f"response content type {kinds} is not supported; the method returns parsed JSON or None")
+        return "None"
+
+    # -- types -----------------------------------------------------------------------------------
+    def _ref_class(self, ref: str) -> ClassName:
+        """The model class for a schema reference, hoisting targets that live outside components."""
+        if ref.startswith(SCHEMA_PREFIX) and "/" not in ref[len(SCHEMA_PREFIX):]:
+            from .pointer import unescape
+
+            name = unescape(ref[len(SCHEMA_PREFIX):])
+            if name in self.classes:
+                return self.classes[name]
+        return self._hoist(ref[1:], follow(self.document, ref[1:]), pascal(ref.rsplit("/", 1)[-1]))
+
+    def _hoist(self, key: str, schema: Any, hint: str) -> ClassName:
+        if key not in self.hoisted:
+            name = ClassName(unique(pascal(hint), self.taken_classes))
+            self.hoisted[key] = name
+            self.model_schemas[name] = self._rewrite_refs(schema)
+        return self.hoisted[key]
+
+    def _rewrite_refs(self, schema: Any) -> Any:
+        """A copy of `schema` whose refs name model classes (the models stage sees only those)."""
+        result = copy.deepcopy(schema)
+        stack = [result]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str):
+                    node["$ref"] = SCHEMA_PREFIX + self._ref_class(ref)
+                stack.extend(v for k, v in node.items() if k != "$ref")
+            elif isinstance(node, list):
+                stack.extend(node)
+        return result
+
+    def _output_type(self, schema: Any, hint: str) -> str:
+        """The annotation of a parsed response value."""
+        if not isinstance(schema, dict):
+            return "object"
+        nullable = " | None" if schema.get("nullable") else ""
+        if isinstance(schema.get("$ref"), str):
+            return f"_models.{self._ref_class(schema['$ref'])}{nullable}"
+        kind = schema.get("type")
+        if kind == "array":
+            return f"list[{self._output_type(schema.get('items') or {}, hint + 'Item')}]{nullable}"
+        if kind in _PRIMITIVES and "enum" not in schema and "const" not in schema:
+            return _PRIMITIVES[kind] + nullable
+        if kind == "object" and not schema.get("properties") and not _is_union(schema):
+            extra = schema.get("additionalProperties")
+            value = self._output_type(extra, hint + "Value") if isinstance(extra, dict) and extra else "object"
+            return f"dict[str, {value}]{nullable}"
+        if not schema or set(schema) <= {"description", "title", "nullable", "example", "examples"}:
+            return "object"
+        return f"_models.{self._hoist(repr(id(schema)), schema, hint)}{nullable}"
+
+    def _input_type(self, schema: Any, hint: str, visiting: frozenset[str] = frozenset()) -> str:
+        """The annotation of an argument: plain values, dicts shaped as TypedDicts, or models."""
+        if not isinstance(schema, dict):
+            return "object"
+        parts = self._input_parts(schema, hint, visiting)
+        if schema.get("nullable"):
+            parts.append("None")
+        return " | ".join(dict.fromkeys(parts)) or "object"
+
+    def _input_parts(self, schema: dict[str, Any], hint: str, visiting: frozenset[str]) -> list[str]:
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            target = deref(self.document, schema)
+            if _is_object(target):
+                return [self._typed_dict(ref, target, self._ref_class(ref)), f"_models.{self._ref_class(ref)}"]
+            if ref in visiting or not isinstance(target, dict):
+                return ["object"]
+            return self._input_parts(target, hint, visiting | {ref}) + (["None"] if target.get("nullable") else [])
+        if "const" in schema and _is_literal(schema["const"]):
+            return [f"Literal[{literal(schema['const'])}]"]
+        enum = schema.get("enum")
+        if isinstance(enum, list) and enum and all(_is_literal(v) for v in enum):
+            values = [v for v in enum if v is not None]
+            parts = [f"Literal[{', '.join(literal(v) for v in values)}]"] if values else []
+            return parts + (["None"] if None in enum else [])
+        for keyword in ("oneOf", "anyOf"):
+            if isinstance(schema.get(keyword), list):
+                return [
+                    part
+                    for index, variant in enumerate(schema[keyword])
+                    for part in self._input_type(variant, f"{hint}{index}", visiting).split(" | ")
+                ]
+        if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1 and not schema.get("properties"):
+            return self._input_type(schema["allOf"][0], hint, visiting).split(" | ")
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            return [part for k in kind for part in self._input_parts({**schema, "type": k}, hint, visiting)]
+        if kind == "string" and schema.get("format") == "binary":
+            return ["bytes"]
+        if kind in _PRIMITIVES:
+            return [_PRIMITIVES[kind]]
+        if kind == "array":
+            return [f"Sequence[{self._input_type(schema.get('items') or {}, hint + 'Item', visiting)}]"]
+        if _is_object(schema):
+            return [self._typed_dict(repr(id(schema)), schema, ClassName(hint))]
+        extra = schema.get("additionalProperties")
+        if kind == "object" and isinstance(extra, dict) and extra:
+            return [f"Mapping[str, {self._input_type(extra, hint + 'Value', visiting)}]"]
+        if kind == "object" or schema.get("allOf"):
+            return ["Mapping[str, object]"]
+        return ["object"]
+
+    def _typed_dict(self, key: str, schema: dict[str, Any], owner: ClassName) -> str:
+        if key not in self.typed_dicts:
+            name = ClassName(unique(f"{owner}Param", self.typed_dict_names))
+            definition = TypedDictDef(name, str(schema.get("description") or ""), [])
+            self.typed_dicts[key] = definition  # registered first: recursive shapes refer to themselves
+            required = set(schema.get("required") or [])
+            for prop_name, prop in (schema.get("properties") or {}).items():
+                if isinstance(prop, dict) and prop.get("readOnly"):
+                    continue
+                definition.fields.append(
+                    TypedDictField(
+                        wire_name=str(prop_name),
+                        annotation=self._input_type(prop, f"{owner}{pascal(str(prop_name))}"),
+                        required=prop_name in required,
+                        description=str(prop.get("description") or "") if isinstance(prop, dict) else "",
+                    )
+                )
+        return f"_params.{self.typed_dicts[key].name}"
+
+    def _model_info(self, name: str, schema: Any) -> ModelInfo:
+        schema = schema if isinstance(schema, dict) else {}
+        kind = "enum" if "enum" in schema else "union" if _is_union(schema) else "object" if _is_object(schema) else "alias"
+        original = next((k for k, v in self.classes.items() if v == name), name)
+        return ModelInfo(ClassName(name), original, str(schema.get("description") or ""), kind)
+
+    def _warn(self, pointer: str, message: str) -> None:
+        file, line = self.where(pointer)
+        self.problems.warn(file, line, pointer, message)
+
+
+_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+
+
+def _is_literal(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, bool))
+
+
+def _is_union(schema: dict[str, Any]) -> bool:
+    return isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list)
+
+
+def _is_object(schema: Any) -> bool:
+    return (
+        isinstance(schema, dict)
+        and isinstance(schema.get("properties"), dict)
+        and bool(schema["properties"])
+        and not _is_union(schema)
+        and schema.get("type", "object") in ("object", None)
+    )
+
+
+def _schema_of_content(content: Any) -> dict[str, Any] | None:
+    if isinstance(content, dict):
+        for media in content.values():
+            if isinstance(media, dict) and isinstance(media.get("schema"), dict):
+                return media["schema"]
+    return None
+
+
+def plan(document: dict[str, Any], config: Config, problems: Problems, where: Any) -> Api:
+    """The IR of the client for a normalized `document`."""
+    return Planner(document, config, problems, where).plan()

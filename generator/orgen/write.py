@@ -1,0 +1,164 @@
+"""Write: put the output in place atomically, touching only files orgen owns; or diff it (`--check`)."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .problems import Problem, SpecError
+
+MANIFEST = PurePosixPath(".orgen/manifest.json")
+
+
+def sha256(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+@dataclass
+class Manifest:
+    """What one build wrote: enough to know which files are orgen's and which texts are unchanged."""
+
+    spec_sha256: str = ""
+    orgen_version: str = ""
+    files: dict[str, dict[str, str]] = field(default_factory=dict)  # path -> {sha256, rendered_sha256}
+    operations: list[dict[str, str]] = field(default_factory=list)
+
+    def to_text(self) -> str:
+        data = {
+            "orgen_version": self.orgen_version,
+            "spec_sha256": self.spec_sha256,
+            "files": dict(sorted(self.files.items())),
+            "operations": self.operations,
+        }
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def read(cls, out: Path) -> Manifest | None:
+        try:
+            data: Any = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+            files = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in data["files"].items()}
+            return cls(str(data["spec_sha256"]), str(data["orgen_version"]), files, list(data.get("operations", [])))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+
+def safe_path(out: Path, relative: PurePosixPath) -> Path:
+    """`out/relative`, refusing anything that would land outside `out`."""
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        raise SpecError([Problem(str(relative), None, "", "refusing to write outside the output folder")])
+    target = out / Path(*relative.parts)
+    root = out.resolve()
+    if not target.resolve().is_relative_to(root):  # also catches symlinks pointing out
+        raise SpecError([Problem(str(relative), None, "", "refusing to write outside the output folder")])
+    return target
+
+
+def reusable_texts(out: Path, previous: Manifest | None, rendered: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:
+    """Formatted texts from disk for files whose rendered text is unchanged since the last build."""
+    reused: dict[PurePosixPath, str] = {}
+    if previous is None:
+        return reused
+    for path, text in rendered.items():
+        entry = previous.files.get(str(path))
+        if not entry or entry.get("rendered_sha256") != sha256(text):
+            continue
+        try:
+            on_disk = safe_path(out, path).read_bytes()
+        except (OSError, SpecError):
+            continue
+        if sha256(on_disk) == entry.get("sha256"):
+            reused[path] = on_disk.decode("utf-8")
+    return reused
+
+
+def diff(out: Path, files: dict[PurePosixPath, str], previous: Manifest | None) -> str:
+    """A unified diff from what is on disk to what the build produces (empty: no drift)."""
+    chunks: list[str] = []
+    stale = set(previous.files) - {str(p) for p in files} if previous else set()
+    for path in sorted(set(files) | {PurePosixPath(p) for p in stale}):
+        new = files.get(path)
+        try:
+            old: str | None = safe_path(out, path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            old = None
+        if old == new:
+            continue
+        chunks.extend(
+            difflib.unified_diff(
+                (old or "").splitlines(keepends=True),
+                (new or "").splitlines(keepends=True),
+                fromfile=f"a/{path}" if old is not None else "/dev/null",
+                tofile=f"b/{path}" if new is not None else "/dev/null",
+            )
+        )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in chunks)
+
+
+def write_tree(out: Path, files: dict[PurePosixPath, str], previous: Manifest | None) -> list[PurePosixPath]:
+    """Stage every file, then move them into place, then remove files orgen no longer makes.
+
+    Returns the paths whose content changed. A user's file (one no manifest lists) is never
+    touched; a new output path that would overwrite one is an error before anything moves.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    owned = set(previous.files) if previous else set()
+    targets = {path: safe_path(out, path) for path in files}
+    clashes = sorted(str(p) for p, target in targets.items() if target.exists() and str(p) not in owned and p != MANIFEST)
+    if clashes:
+        raise SpecError(
+            [Problem(str(out / c), None, "", "exists and was not written by orgen; refusing to overwrite it") for c in clashes]
+        )
+    changed = []
+    staging = Path(tempfile.mkdtemp(prefix=".orgen-staging-", dir=out))
+    try:
+        staged = {}
+        for path, text in sorted(files.items()):
+            target = targets[path]
+            data = text.encode("utf-8")
+            try:
+                if target.read_bytes() == data:
+                    continue
+            except OSError:
+                pass
+            temp = staging / str(len(staged))
+            temp.write_bytes(data)
+            staged[path] = temp
+        # Renames within one filesystem are each atomic; the manifest goes last, after stale files
+        # are gone, so that it only ever describes a finished tree.
+        for path, temp in sorted(staged.items(), key=lambda item: item[0] == MANIFEST):
+            if path == MANIFEST:
+                _remove_stale(out, owned - {str(p) for p in files}, changed)
+            targets[path].parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temp, targets[path])
+            changed.append(path)
+        if MANIFEST not in staged:
+            _remove_stale(out, owned - {str(p) for p in files}, changed)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return changed
+
+
+def _remove_stale(out: Path, stale: set[str], changed: list[PurePosixPath]) -> None:
+    for name in sorted(stale):
+        target = safe_path(out, PurePosixPath(name))
+        if target.is_file():
+            target.unlink()
+            changed.append(PurePosixPath(name))
+            _remove_empty_parents(target.parent, out)
+
+
+def _remove_empty_parents(folder: Path, out: Path) -> None:
+    root = out.resolve()
+    while folder.resolve() != root and folder.resolve().is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
