@@ -1,0 +1,509 @@
+"""HTTP plumbing behind every generated client: auth, request building, retries, error mapping."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import math
+import os
+import random
+import re
+import time
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import Enum
+from types import TracebackType
+from typing import Self, TypeVar, cast
+
+import httpx
+
+from ._exceptions import APIConnectionError, APIError, APITimeoutError, make_status_error
+from ._models import to_wire
+from ._response import RAW_RESPONSE_HEADER, APIResponse, parse_response
+from ._streaming import AsyncStream, Stream
+from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
+
+__all__ = [
+    "AsyncAPIClient",
+    "AsyncAPIResource",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "RequestOptions",
+    "SyncAPIClient",
+    "SyncAPIResource",
+    "format_path",
+]
+
+_T = TypeVar("_T")
+
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+
+_INITIAL_RETRY_DELAY = 0.5
+_MAX_RETRY_DELAY = 8.0
+# A server asking for a longer wait than this gets ordinary backoff instead.
+_MAX_RETRY_AFTER = 60.0
+_RETRY_COUNT_HEADER = "x-retry-count"
+
+_PATH_PARAM = re.compile(r"\{([^{}]*)\}")
+
+
+def _to_str(value: object) -> str:
+    """Render a scalar for a URL: enums by value, booleans the way JSON spells them."""
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def format_path(template: str, params: Mapping[str, object]) -> str:
+    """Fill each `{name}` in `template` with the percent-encoded value of `params[name]`.
+
+    Templates come from the spec, so str.format (with its attribute and index
+    syntax) is deliberately avoided; values cannot add path segments because
+    every reserved character, `/` included, is encoded.
+    """
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in params:
+            raise ValueError(f"Missing path parameter {name!r} for {template!r}")
+        encoded = urllib.parse.quote(_to_str(params[name]), safe="")
+        if encoded and set(encoded) == {"."}:
+            # "." and ".." would be removed as dot-segments when the URL is normalised.
+            encoded = encoded.replace(".", "%2E")
+        return encoded
+
+    return _PATH_PARAM.sub(substitute, template)
+
+
+def _encode_query(query: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
+    """Flatten query parameters; lists repeat the key, NOT_GIVEN and None are left out."""
+    items: list[tuple[str, str]] = []
+    for key, value in query.items():
+        if value is None or isinstance(value, NotGiven):
+            continue
+        if isinstance(value, Mapping):
+            raise TypeError(f"Query parameter {key!r}: object values are not supported")
+        values = value if isinstance(value, (list, tuple)) else [value]
+        items.extend(
+            (key, _to_str(item))
+            for item in values
+            if item is not None and not isinstance(item, NotGiven)
+        )
+    return tuple(items)
+
+
+def _parse_seconds(value: str | None, scale: float = 1.0) -> float | None:
+    if value is None:
+        return None
+    try:
+        seconds = float(value) * scale
+    except ValueError:
+        return None
+    return seconds if math.isfinite(seconds) else None
+
+
+def _parse_http_date(value: str | None) -> float | None:
+    """Seconds from now until the HTTP date `value`, or None if it is not a date."""
+    if value is None:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return (when - datetime.now(UTC)).total_seconds()
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    """The wait the server asked for, if it asked for a usable one."""
+    retry_after = headers.get("retry-after")
+    candidates = (
+        _parse_seconds(headers.get("retry-after-ms"), scale=0.001),
+        _parse_seconds(retry_after),
+        _parse_http_date(retry_after),
+    )
+    for seconds in candidates:
+        if seconds is not None and 0 <= seconds <= _MAX_RETRY_AFTER:
+            return seconds
+    return None
+
+
+@dataclass
+class RequestOptions:
+    """Everything a resource method decides about one request."""
+
+    method: str
+    path: str
+    query: Mapping[str, object] | None = None
+    headers: Mapping[str, str] | None = None
+    # None means the request has no body; JSON null bodies are not supported.
+    json_body: object | None = None
+    extra_headers: Headers | None = None
+    extra_query: Query | None = None
+    extra_body: Body | None = None
+    timeout: Timeout | NotGiven = NOT_GIVEN
+
+
+@dataclass
+class _PreparedRequest:
+    """The parts of a request that stay the same across retries."""
+
+    method: str
+    url: httpx.URL
+    params: httpx.QueryParams
+    headers: httpx.Headers
+    json: object | None
+    timeout: Timeout
+    raw: bool
+
+
+class _BaseClient:
+    """Logic shared by the sync and async clients; subclasses add only the I/O."""
+
+    base_url: httpx.URL
+    api_key: str | None
+    timeout: Timeout
+    max_retries: int
+
+    def __init__(
+        self,
+        *,
+        base_url: str | httpx.URL,
+        api_key: str | None,
+        api_key_env: str | None,
+        auth_header: str,
+        auth_scheme: str | None,
+        timeout: Timeout,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None,
+        user_agent: str,
+    ) -> None:
+        if api_key is None and api_key_env is not None:
+            api_key = os.environ.get(api_key_env) or None
+            if api_key is None:
+                raise APIError(
+                    "The api_key client option must be set either by passing api_key to the "
+                    f"client or by setting the {api_key_env} environment variable"
+                )
+        if max_retries < 0:
+            raise ValueError("max_retries must not be negative")
+        self.base_url = httpx.URL(str(base_url))
+        self.api_key = api_key
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self._auth_header = auth_header
+        self._auth_scheme = auth_scheme
+        self._default_headers = dict(default_headers or {})
+        self._user_agent = user_agent
+
+    def _url(self, path: str) -> httpx.URL:
+        # Plain concatenation: resolving the path as a relative reference would drop
+        # the base URL's own path (e.g. /api/v1) whenever the path starts with "/".
+        return httpx.URL(str(self.base_url).rstrip("/") + "/" + path.lstrip("/"))
+
+    def _build_headers(self, options: RequestOptions, *, accept: str) -> httpx.Headers:
+        headers = httpx.Headers()
+        if self.api_key is not None:
+            scheme = self._auth_scheme
+            headers[self._auth_header] = f"{scheme} {self.api_key}" if scheme else self.api_key
+        headers["User-Agent"] = self._user_agent
+        headers["Accept"] = accept
+        # Later sources win; httpx.Headers replaces names case-insensitively.
+        headers.update(self._default_headers)
+        headers.update(options.headers or {})
+        headers.update(options.extra_headers or {})
+        return headers
+
+    def _prepare(self, options: RequestOptions, *, stream: bool) -> _PreparedRequest:
+        headers = self._build_headers(
+            options, accept="text/event-stream" if stream else "application/json"
+        )
+        raw = headers.pop(RAW_RESPONSE_HEADER, None) is not None
+
+        body = options.json_body
+        if options.extra_body:
+            if body is None:
+                body = {}
+            if not isinstance(body, Mapping):
+                raise TypeError("extra_body can only be merged into a JSON object body")
+            body = {**body, **options.extra_body}
+
+        query = {**(options.query or {}), **(options.extra_query or {})}
+        timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        return _PreparedRequest(
+            method=options.method.upper(),
+            url=self._url(options.path),
+            params=httpx.QueryParams(_encode_query(query)),
+            headers=headers,
+            json=None if body is None else to_wire(body),
+            timeout=timeout,
+            raw=raw,
+        )
+
+    def _build_request(
+        self,
+        http_client: httpx.Client | httpx.AsyncClient,
+        prepared: _PreparedRequest,
+        retries_taken: int,
+    ) -> httpx.Request:
+        headers = prepared.headers.copy()
+        headers[_RETRY_COUNT_HEADER] = str(retries_taken)
+        return http_client.build_request(
+            prepared.method,
+            prepared.url,
+            params=prepared.params,
+            headers=headers,
+            json=prepared.json,
+            timeout=prepared.timeout,
+        )
+
+    def _should_retry(self, response: httpx.Response) -> bool:
+        """Whether a failed response is worth another attempt; subclasses may extend it."""
+        status = response.status_code
+        return status in (408, 409, 429) or status >= 500
+
+    def _should_retry_error(self, error: httpx.RequestError) -> bool:
+        # Transport failures (refused, reset, timed out) may be transient; other
+        # request errors, such as too many redirects, will not change on retry.
+        return isinstance(error, httpx.TransportError)
+
+    def _retry_delay(self, retries_taken: int, response: httpx.Response | None) -> float:
+        """Seconds to wait before the next attempt."""
+        if response is not None:
+            requested = _retry_after(response.headers)
+            if requested is not None:
+                return requested
+        delay = min(_INITIAL_RETRY_DELAY * 2.0**retries_taken, _MAX_RETRY_DELAY)
+        # Jitter spreads out clients that failed together so they do not retry together.
+        return delay * (1 - 0.25 * random.random())
+
+    def _map_request_error(self, error: httpx.RequestError) -> APIConnectionError:
+        if isinstance(error, httpx.TimeoutException):
+            return APITimeoutError()
+        return APIConnectionError(
+            f"Connection error: {error}" if str(error) else "Connection error."
+        )
+
+
+class SyncAPIClient(_BaseClient):
+    """Blocking client over httpx.Client."""
+
+    _http: httpx.Client
+
+    def __init__(
+        self,
+        *,
+        base_url: str | httpx.URL,
+        api_key: str | None,
+        api_key_env: str | None,
+        auth_header: str = "Authorization",
+        auth_scheme: str | None = "Bearer",
+        timeout: Timeout,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None,
+        http_client: httpx.Client | None,
+        user_agent: str,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            api_key=api_key,
+            api_key_env=api_key_env,
+            auth_header=auth_header,
+            auth_scheme=auth_scheme,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            user_agent=user_agent,
+        )
+        # A caller-supplied client may be shared, so only a client made here is closed here.
+        self._owns_http = http_client is None
+        self._http = (
+            http_client
+            if http_client is not None
+            else httpx.Client(timeout=timeout, follow_redirects=True)
+        )
+
+    def request(self, cast_to: type[_T], options: RequestOptions) -> _T:
+        """Send a request and parse its JSON body into `cast_to`."""
+        response, raw = self._send(options, stream=False)
+        if raw:
+            return cast(_T, APIResponse(cast_to=cast_to, http_response=response))
+        return parse_response(cast_to, response)
+
+    def request_stream(self, cast_to: type[_T], options: RequestOptions) -> Stream[_T]:
+        """Send a request answered with Server-Sent Events, each parsed into `cast_to`."""
+        response, raw = self._send(options, stream=True)
+        if raw:
+            return cast(
+                Stream[_T],
+                APIResponse(cast_to=cast_to, http_response=response, stream_factory=Stream),
+            )
+        return Stream(cast_to, response)
+
+    def _send(self, options: RequestOptions, *, stream: bool) -> tuple[httpx.Response, bool]:
+        prepared = self._prepare(options, stream=stream)
+        retries_taken = 0
+        while True:
+            request = self._build_request(self._http, prepared, retries_taken)
+            try:
+                response = self._http.send(request, stream=stream)
+                if not response.is_success:
+                    # Error bodies are small and needed for the message, even when streaming.
+                    response.read()
+            except httpx.RequestError as error:
+                if retries_taken < self.max_retries and self._should_retry_error(error):
+                    self._sleep(self._retry_delay(retries_taken, None))
+                    retries_taken += 1
+                    continue
+                raise self._map_request_error(error) from error
+
+            if response.is_success:
+                return response, prepared.raw
+            response.close()
+            if retries_taken < self.max_retries and self._should_retry(response):
+                self._sleep(self._retry_delay(retries_taken, response))
+                retries_taken += 1
+                continue
+            raise make_status_error(response)
+
+    def _sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def close(self) -> None:
+        """Release the connection pool (if this client created it)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncAPIClient(_BaseClient):
+    """Asyncio client over httpx.AsyncClient."""
+
+    _http: httpx.AsyncClient
+
+    def __init__(
+        self,
+        *,
+        base_url: str | httpx.URL,
+        api_key: str | None,
+        api_key_env: str | None,
+        auth_header: str = "Authorization",
+        auth_scheme: str | None = "Bearer",
+        timeout: Timeout,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None,
+        http_client: httpx.AsyncClient | None,
+        user_agent: str,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            api_key=api_key,
+            api_key_env=api_key_env,
+            auth_header=auth_header,
+            auth_scheme=auth_scheme,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            user_agent=user_agent,
+        )
+        self._owns_http = http_client is None
+        self._http = (
+            http_client
+            if http_client is not None
+            else httpx.AsyncClient(timeout=timeout, follow_redirects=True)
+        )
+
+    async def request(self, cast_to: type[_T], options: RequestOptions) -> _T:
+        """Send a request and parse its JSON body into `cast_to`."""
+        response, raw = await self._send(options, stream=False)
+        if raw:
+            return cast(_T, APIResponse(cast_to=cast_to, http_response=response))
+        return parse_response(cast_to, response)
+
+    async def request_stream(self, cast_to: type[_T], options: RequestOptions) -> AsyncStream[_T]:
+        """Send a request answered with Server-Sent Events, each parsed into `cast_to`."""
+        response, raw = await self._send(options, stream=True)
+        if raw:
+            return cast(
+                AsyncStream[_T],
+                APIResponse(cast_to=cast_to, http_response=response, stream_factory=AsyncStream),
+            )
+        return AsyncStream(cast_to, response)
+
+    async def _send(self, options: RequestOptions, *, stream: bool) -> tuple[httpx.Response, bool]:
+        prepared = self._prepare(options, stream=stream)
+        retries_taken = 0
+        while True:
+            request = self._build_request(self._http, prepared, retries_taken)
+            try:
+                response = await self._http.send(request, stream=stream)
+                if not response.is_success:
+                    await response.aread()
+            except httpx.RequestError as error:
+                if retries_taken < self.max_retries and self._should_retry_error(error):
+                    await self._sleep(self._retry_delay(retries_taken, None))
+                    retries_taken += 1
+                    continue
+                raise self._map_request_error(error) from error
+
+            if response.is_success:
+                return response, prepared.raw
+            await response.aclose()
+            if retries_taken < self.max_retries and self._should_retry(response):
+                await self._sleep(self._retry_delay(retries_taken, response))
+                retries_taken += 1
+                continue
+            raise make_status_error(response)
+
+    async def _sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+    async def close(self) -> None:
+        """Release the connection pool (if this client created it)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+class SyncAPIResource:
+    """Base of generated resource groups used with a SyncAPIClient."""
+
+    _client: SyncAPIClient
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+
+class AsyncAPIResource:
+    """Base of generated resource groups used with an AsyncAPIClient."""
+
+    _client: AsyncAPIClient
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client

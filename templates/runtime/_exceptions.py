@@ -1,0 +1,137 @@
+"""Exceptions raised by the client, and the mapping from HTTP error responses to them."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+    "make_status_error",
+]
+
+
+class APIError(Exception):
+    """Base of every error raised by the client."""
+
+    message: str
+    body: object | None
+
+    def __init__(self, message: str, *, body: object | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.body = body
+
+
+class APIStatusError(APIError):
+    """The server answered with a non-success HTTP status."""
+
+    status_code: int
+    response: httpx.Response
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object | None) -> None:
+        super().__init__(message, body=body)
+        self.response = response
+        self.status_code = response.status_code
+
+
+class BadRequestError(APIStatusError):
+    """HTTP 400: the request was malformed or had invalid parameters."""
+
+
+class AuthenticationError(APIStatusError):
+    """HTTP 401: the credentials are missing or invalid."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """HTTP 403: the credentials do not allow this operation."""
+
+
+class NotFoundError(APIStatusError):
+    """HTTP 404: the requested resource does not exist."""
+
+
+class ConflictError(APIStatusError):
+    """HTTP 409: the request conflicts with the current state of the resource."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """HTTP 422: the request was well-formed but semantically invalid."""
+
+
+class RateLimitError(APIStatusError):
+    """HTTP 429: too many requests."""
+
+
+class InternalServerError(APIStatusError):
+    """HTTP 5xx: the server failed to handle the request."""
+
+
+class APIConnectionError(APIError):
+    """The request could not reach the server or the connection failed."""
+
+    def __init__(self, message: str = "Connection error.") -> None:
+        super().__init__(message)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+    def __init__(self, message: str = "Request timed out.") -> None:
+        super().__init__(message)
+
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def _error_message(body: object) -> str | None:
+    """Find a human-readable message in a decoded error body, if it carries one."""
+    if not isinstance(body, dict):
+        return None
+    error = body.get("error")
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        return str(error["message"])
+    if isinstance(error, str):
+        return error
+    message = body.get("message")
+    return message if isinstance(message, str) else None
+
+
+def make_status_error(response: httpx.Response) -> APIStatusError:
+    """Build the APIStatusError subclass matching `response`'s status (its body must be read)."""
+    text = response.text
+    body: object | None
+    try:
+        body = json.loads(text) if text else None
+    except ValueError:
+        body = text
+    status_line = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
+    message = _error_message(body)
+    if message is None:
+        message = f"{status_line}: {text}" if text else status_line
+
+    if response.status_code >= 500:
+        error_class: type[APIStatusError] = InternalServerError
+    else:
+        error_class = _STATUS_ERRORS.get(response.status_code, APIStatusError)
+    return error_class(message, response=response, body=body)

@@ -1,0 +1,63 @@
+"""Shared sentinel and type aliases used across the client runtime."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final, Literal, TypeAlias
+
+import httpx
+
+__all__ = [
+    "Body",
+    "Headers",
+    "NOT_GIVEN",
+    "NotGiven",
+    "Query",
+    "Timeout",
+    "header_values",
+    "strip_not_given",
+]
+
+
+class NotGiven:
+    """Marks an argument the caller did not pass, as distinct from an explicit ``None``.
+
+    ``None`` is a meaningful value for nullable API fields (it is sent as JSON
+    ``null``), so omitted arguments need their own marker.
+    """
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        # A singleton keeps `is NOT_GIVEN` checks valid even if someone calls NotGiven().
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+Headers: TypeAlias = Mapping[str, str]
+Query: TypeAlias = Mapping[str, object]
+Body: TypeAlias = Mapping[str, object]
+Timeout: TypeAlias = float | httpx.Timeout | None
+
+
+def strip_not_given(mapping: Mapping[str, object]) -> dict[str, object]:
+    """Return a copy of `mapping` without the entries whose value is NOT_GIVEN (None is kept)."""
+    return {key: value for key, value in mapping.items() if not isinstance(value, NotGiven)}
+
+
+def header_values(mapping: Mapping[str, object]) -> dict[str, str]:
+    """Header parameters as strings, without the ones not given (and without explicit None)."""
+    return {
+        key: ("true" if value is True else "false" if value is False else str(value))
+        for key, value in mapping.items()
+        if value is not None and not isinstance(value, NotGiven)
+    }
