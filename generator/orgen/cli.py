@@ -73,7 +73,7 @@ def build(spec: Path, check: bool, quiet: bool, allow_remote_refs: bool, **optio
     except Exception as error:  # a bug, not bad input: still one line, unless debugging
         if os.environ.get("ORGEN_DEBUG"):
             raise
-        _fail([Problem(str(spec), None, "", f"internal error ({type(error).__name__}: {error}); please report it")])
+        _fail([Problem(str(spec), None, None, f"internal error ({type(error).__name__}: {error}); please report it")])
     _report_warnings(output.warnings)
     if check:
         if drift:

@@ -33,7 +33,7 @@ def format_files(files: dict[PurePosixPath, str], formatter: str, only: set[Pure
         formatted = [_black(source) for source in sources]
     for path, source, text in zip(targets, sources, formatted):
         if text is None:
-            raise SpecError([Problem(str(path), None, "", "generated code does not parse; this is a bug in orgen")])
+            raise SpecError([Problem(str(path), None, None, "generated code does not parse; this is a bug in orgen")])
         result[path] = text
     return result
 
@@ -51,7 +51,7 @@ def _black(source: str) -> str | None:
 def _ruff(sources: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:
     ruff = shutil.which("ruff")
     if ruff is None:
-        raise SpecError([Problem("<formatter>", None, "", "--formatter ruff needs the ruff command (pip install ruff)")])
+        raise SpecError([Problem("<formatter>", None, None, "--formatter ruff needs the ruff command (pip install ruff)")])
     formatted = {}
     for path, source in sources.items():
         done = subprocess.run(
@@ -59,7 +59,7 @@ def _ruff(sources: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:
             input=source, capture_output=True, text=True, check=False,
         )
         if done.returncode != 0:
-            raise SpecError([Problem(str(path), None, "", "generated code does not parse; this is a bug in orgen")])
+            raise SpecError([Problem(str(path), None, None, "generated code does not parse; this is a bug in orgen")])
         formatted[path] = done.stdout
     return formatted
 

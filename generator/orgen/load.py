@@ -69,7 +69,7 @@ def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SpecError([Problem(name, None, "", f"cannot read file: {exc.strerror or exc}")]) from None
+        raise SpecError([Problem(name, None, None, f"cannot read file: {exc.strerror or exc}")]) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -43,6 +43,9 @@ def generate_models(api: Api, templates: Path) -> str:
         except Exception as exc:  # the library raises many kinds; each means this spec's schemas
             raise SpecError([Problem(api.title, None, "/components/schemas", f"cannot generate models: {exc}")]) from None
     assert isinstance(source, str)
+    # The library imports the base class by absolute name; a relative import keeps the package
+    # importable under any name and lets type checkers resolve it without a search path.
+    source = source.replace(f"from {api.package}._models import BaseModel", "from ._models import BaseModel", 1)
     _check_classes(source, [m.class_name for m in api.models])
     return source
 

@@ -46,16 +46,17 @@ def words(text: str) -> list[str]:
     return [word.lower() for word in _WORDS.findall(ascii_text)]
 
 
-def snake(text: str, fallback: str = "value") -> PyName:
+def snake(text: str, fallback: str = "value", reserved: frozenset[str] | None = None) -> PyName:
     """A safe snake_case identifier for `text`: never a keyword, a type name, a dunder or a leading digit.
 
-    Other builtins (`id`, `input`, `format`) stay: generated bodies never call them, and users expect
-    `id=` rather than `id_=`. Type names do appear in annotations, so they are never shadowed.
+    Other builtins (`id`, `input`, `format`) stay: generated code never calls them, and users expect
+    `id=` rather than `id_=`. Type names appear in annotations, so by default they are never shadowed;
+    a caller that knows its scope passes its own `reserved` names instead.
     """
     name = "_".join(words(text)) or fallback
     if name[0].isdigit():
         name = f"{fallback}_{name}"
-    if keyword.iskeyword(name) or name in _TYPE_NAMES:
+    if keyword.iskeyword(name) or name in (_TYPE_NAMES if reserved is None else reserved):
         name += "_"
     return PyName(name)
 

@@ -52,7 +52,7 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     problems.check(strict=config.strict)
     clock.step(f"planned {len(api.operations)} operations, {len(api.models)} models")
     templates = templates_dir()
-    rendered = render(api, generate_models(api, templates), spec.name, config.out.name, templates)
+    rendered = render(api, generate_models(api, templates), spec.name, templates)
     clock.step(f"rendered {len(rendered)} files")
     previous = Manifest.read(config.out)
     reused = reusable_texts(config.out, previous, rendered)

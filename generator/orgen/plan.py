@@ -20,8 +20,15 @@ from .pointer import follow, join
 from .problems import Problems
 
 SCHEMA_PREFIX = "#/components/schemas/"
-# Keyword arguments every generated method has; spec parameters with these names get a suffix.
-_METHOD_KWARGS = {"self", "extra_headers", "extra_query", "extra_body", "timeout"}
+# Names a generated method's signature or body uses; spec parameters with these names get a suffix.
+# (Parameter names never shadow annotations, which are resolved in the enclosing scope.)
+_METHOD_KWARGS = {
+    "self", "extra_headers", "extra_query", "extra_body", "timeout", "options", "strip_not_given", "to_wire",
+    "format_path", "header_values", "cast", "type",
+}
+# Method names share the class scope with the annotations of later methods: never a type used there.
+# Containers in resource annotations are spelled `List`/`Dict`, so `list` stays a fine method name.
+_METHOD_RESERVED = frozenset({"str", "int", "float", "bool", "bytes", "object", "type", "cast", "overload"})
 # Attributes of the client base class that a resource must not shadow.
 _CLIENT_ATTRIBUTES = {"close", "request", "request_stream", "with_options", "base_url", "api_key", "timeout", "max_retries"}
 _JSON_TYPES = re.compile(r"^application/([\w.+-]*\+)?json(;.*)?$|^\*/\*$", re.I)
@@ -148,7 +155,7 @@ class Planner:
         override = self.config.operations.get(operation_id)
         if override:
             resource, _, name = override.partition(".")
-            return snake(resource, "api"), snake(name, "call")
+            return snake(resource, "api"), snake(name, "call", _METHOD_RESERVED)
         tags = operation.get("tags") or []
         segments = [s for s in path.split("/") if s and not s.startswith("{")]
         resource = snake(str(tags[0]) if tags else (segments[0] if segments else "default"), "api")
@@ -159,7 +166,7 @@ class Planner:
         kept = [w for w in words(operation_id) if w not in resource_words]
         if not kept or not operation.get("operationId"):
             kept = [_VERB_NAMES.get(method, method)] if operation.get("operationId") else kept or [method]
-        return resource, snake("_".join(kept), method)
+        return resource, snake("_".join(kept), method, _METHOD_RESERVED)
 
     def _tag_description(self, operation: dict[str, Any]) -> str:
         tags = operation.get("tags") or []
@@ -184,7 +191,7 @@ class Planner:
             hint = f"{pascal(name)}{pascal(str(param['name']))}"
             params.append(
                 Param(
-                    name=PyName(unique(snake(str(param["name"]), "param"), taken)),
+                    name=PyName(unique(snake(str(param["name"]), "param", frozenset()), taken)),
                     wire_name=str(param["name"]),
                     location=location,  # type: ignore[arg-type]
                     annotation=self._input_type(schema, hint),
@@ -235,7 +242,7 @@ class Planner:
                 prop_schema = prop if isinstance(prop, dict) else {}
                 params.append(
                     Param(
-                        name=PyName(unique(snake(str(prop_name), "field"), taken)),
+                        name=PyName(unique(snake(str(prop_name), "field", frozenset()), taken)),
                         wire_name=str(prop_name),
                         location="body",
                         annotation=self._input_type(prop_schema, f"{owner}{pascal(str(prop_name))}"),
@@ -325,13 +332,13 @@ class Planner:
             return f"_models.{self._ref_class(schema['$ref'])}{nullable}"
         kind = schema.get("type")
         if kind == "array":
-            return f"list[{self._output_type(schema.get('items') or {}, hint + 'Item')}]{nullable}"
+            return f"List[{self._output_type(schema.get('items') or {}, hint + 'Item')}]{nullable}"
         if kind in _PRIMITIVES and "enum" not in schema and "const" not in schema:
             return _PRIMITIVES[kind] + nullable
         if kind == "object" and not schema.get("properties") and not _is_union(schema):
             extra = schema.get("additionalProperties")
             value = self._output_type(extra, hint + "Value") if isinstance(extra, dict) and extra else "object"
-            return f"dict[str, {value}]{nullable}"
+            return f"Dict[str, {value}]{nullable}"
         if not schema or set(schema) <= {"description", "title", "nullable", "example", "examples"}:
             return "object"
         return f"_models.{self._hoist(repr(id(schema)), schema, hint)}{nullable}"

@@ -14,7 +14,7 @@ class Problem:
 
     file: str
     line: int | None
-    pointer: str
+    pointer: str | None
     message: str
     severity: Severity = "error"
 
@@ -22,6 +22,8 @@ class Problem:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
         # One line, always: a message quoting spec text must not break the format.
         message = " ".join(self.message.split())
+        if self.pointer is None:  # about a file, not a node of the spec
+            return f"{where}: {message}"
         return f"{where}: {self.pointer or '/'}: {message}"
 
 
@@ -29,7 +31,7 @@ class SpecError(Exception):
     """The input cannot be built; carries every problem found so far."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.pointer, p.message))
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.pointer or "", p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -52,11 +52,11 @@ class Manifest:
 def safe_path(out: Path, relative: PurePosixPath) -> Path:
     """`out/relative`, refusing anything that would land outside `out`."""
     if relative.is_absolute() or ".." in relative.parts or not relative.parts:
-        raise SpecError([Problem(str(relative), None, "", "refusing to write outside the output folder")])
+        raise SpecError([Problem(str(relative), None, None, "refusing to write outside the output folder")])
     target = out / Path(*relative.parts)
     root = out.resolve()
     if not target.resolve().is_relative_to(root):  # also catches symlinks pointing out
-        raise SpecError([Problem(str(relative), None, "", "refusing to write outside the output folder")])
+        raise SpecError([Problem(str(relative), None, None, "refusing to write outside the output folder")])
     return target
 
 
@@ -113,7 +113,7 @@ def write_tree(out: Path, files: dict[PurePosixPath, str], previous: Manifest | 
     clashes = sorted(str(p) for p, target in targets.items() if target.exists() and str(p) not in owned and p != MANIFEST)
     if clashes:
         raise SpecError(
-            [Problem(str(out / c), None, "", "exists and was not written by orgen; refusing to overwrite it") for c in clashes]
+            [Problem(str(out / c), None, None, "exists and was not written by orgen; refusing to overwrite it") for c in clashes]
         )
     changed = []
     staging = Path(tempfile.mkdtemp(prefix=".orgen-staging-", dir=out))

@@ -1,0 +1,5 @@
+"""`python -m orgen` runs the CLI."""
+
+from .cli import main
+
+main()
