@@ -1,0 +1,43 @@
+"""Regenerate the golden outputs: every case under tests/golden/ and the committed generated/ tree.
+
+Run from the repository root:  python tests/golden/regenerate.py
+Then review `git diff` — a golden diff is a change in what users get.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).resolve().parent
+
+
+def cases() -> list[Path]:
+    return sorted(case for case in GOLDEN.iterdir() if (case / "pyproject.toml").is_file())
+
+
+def spec_of(case: Path) -> Path:
+    return next(path for path in sorted(case.iterdir()) if path.stem == "spec")
+
+
+def orgen(*args: str, cwd: Path) -> str:
+    done = subprocess.run([sys.executable, "-m", "orgen", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"orgen {' '.join(args)} failed in {cwd}:\n{done.stderr}")
+    return done.stdout
+
+
+def main() -> None:
+    for case in cases():
+        spec = spec_of(case).name
+        orgen("build", spec, "-q", cwd=case)
+        (case / "normalized.yaml").write_text(orgen("normalize", spec, cwd=case), encoding="utf-8")
+        print(f"regenerated {case.relative_to(ROOT)}")
+    orgen("build", "specs/openapi.yaml", "-q", cwd=ROOT)
+    print("regenerated generated/")
+
+
+if __name__ == "__main__":
+    main()

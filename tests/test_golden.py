@@ -1,0 +1,65 @@
+"""Golden tests: each repair pass and the seed, built from its spec, must equal the committed tree.
+
+Regenerate with `python tests/golden/regenerate.py` and review the diff.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, Orgen, tree
+from .golden.regenerate import cases, spec_of
+
+CASES = cases()
+PASS_CASES = {
+    "fern_enum_items": ["const: thing", "- active"],
+    "nested_tags": ["- widgets"],
+    "nullable_types": ["nullable: true"],
+    "literal_union": ["propertyName: type"],
+    "stream_flag": ["x-orgen-stream:"],
+    "bearer_header": ["scheme: bearer"],
+    "default_server": ["url: https://api.example.com/v1"],
+}
+
+
+def test_every_repair_has_a_golden_case() -> None:
+    names = {case.name for case in CASES}
+    assert set(PASS_CASES) | {"seed"} <= names
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_build_matches_golden_tree(case: Path, orgen: Orgen, tmp_path: Path) -> None:
+    result = orgen("build", spec_of(case).name, "--out", tmp_path / "out", "-q", cwd=case)
+    assert result.returncode == 0, result.stderr
+    expected, actual = tree(case / "expected"), tree(tmp_path / "out")
+    assert sorted(actual) == sorted(expected)
+    for name in expected:
+        assert actual[name] == expected[name], f"{case.name}/{name} differs; run python tests/golden/regenerate.py"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_normalized_document_matches_golden(case: Path, orgen: Orgen) -> None:
+    result = orgen("normalize", spec_of(case).name, cwd=case)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (case / "normalized.yaml").read_text(encoding="utf-8")
+    for fragment in PASS_CASES.get(case.name, []):
+        assert fragment in result.stdout
+
+
+def test_committed_generated_tree_has_no_drift(orgen: Orgen) -> None:
+    result = orgen("build", "specs/openapi.yaml", "--check", cwd=ROOT)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+
+
+def test_golden_packages_pass_mypy_strict() -> None:
+    packages = [str(ROOT / "generated" / "openrouter_client")]
+    packages += [str(next(p for p in (case / "expected").iterdir() if (p / "__init__.py").is_file())) for case in CASES]
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *packages],
+        capture_output=True, text=True, check=False, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
