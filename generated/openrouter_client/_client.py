@@ -22,6 +22,20 @@ BASE_URL_ENV = "OPENROUTER_BASE_URL"
 class OpenRouter(SyncAPIClient):
     """Synchronous client; use it as a context manager to close connections."""
 
+    # A 400 whose JSON `error.code` is one of these reports a transient upstream failure.
+    _retryable_error_codes = frozenset(
+        {
+            408,
+            429,
+            500,
+            502,
+            503,
+            504,
+            524,
+            529,
+        }
+    )
+
     completions: _resources.Completions
 
     def __init__(
@@ -33,6 +47,8 @@ class OpenRouter(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        http_referer: str | None = None,
+        x_title: str | None = None,
     ) -> None:
         """Create a client.
 
@@ -43,7 +59,20 @@ class OpenRouter(SyncAPIClient):
             max_retries: Extra attempts for connection errors, 408, 409, 429 and 5xx responses.
             default_headers: Headers sent with every request.
             http_client: An `httpx.Client` to send requests with (proxies, transports).
+            http_referer: Sent as the `HTTP-Referer` header on every request.
+            x_title: Sent as the `X-Title` header on every request.
         """
+        default_headers = {
+            **{
+                key: value
+                for key, value in {
+                    "HTTP-Referer": http_referer,
+                    "X-Title": x_title,
+                }.items()
+                if value is not None
+            },
+            **(default_headers or {}),
+        }
         super().__init__(
             base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
             api_key=api_key,
@@ -62,6 +91,20 @@ class OpenRouter(SyncAPIClient):
 class AsyncOpenRouter(AsyncAPIClient):
     """Asynchronous client; use it with `async with` to close connections."""
 
+    # A 400 whose JSON `error.code` is one of these reports a transient upstream failure.
+    _retryable_error_codes = frozenset(
+        {
+            408,
+            429,
+            500,
+            502,
+            503,
+            504,
+            524,
+            529,
+        }
+    )
+
     completions: _resources.AsyncCompletions
 
     def __init__(
@@ -73,6 +116,8 @@ class AsyncOpenRouter(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        http_referer: str | None = None,
+        x_title: str | None = None,
     ) -> None:
         """Create a client.
 
@@ -83,7 +128,20 @@ class AsyncOpenRouter(AsyncAPIClient):
             max_retries: Extra attempts for connection errors, 408, 409, 429 and 5xx responses.
             default_headers: Headers sent with every request.
             http_client: An `httpx.AsyncClient` to send requests with (proxies, transports).
+            http_referer: Sent as the `HTTP-Referer` header on every request.
+            x_title: Sent as the `X-Title` header on every request.
         """
+        default_headers = {
+            **{
+                key: value
+                for key, value in {
+                    "HTTP-Referer": http_referer,
+                    "X-Title": x_title,
+                }.items()
+                if value is not None
+            },
+            **(default_headers or {}),
+        }
         super().__init__(
             base_url=base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
             api_key=api_key,

@@ -21,6 +21,10 @@ class Config:
     strict: bool = False
     # operationId -> "resource.method", for names the spec's operationIds spell badly
     operations: dict[str, str] = field(default_factory=dict)
+    # client option name -> HTTP header it sets on every request (e.g. app attribution headers)
+    client_headers: dict[str, str] = field(default_factory=dict)
+    # `error.code` values that make a 400 response a transient failure worth retrying
+    retry_error_codes: tuple[int, ...] = ()
 
     def with_options(self, **options: Any) -> Config:
         """This config with every option that was actually given on the command line."""
@@ -53,4 +57,11 @@ def load_config(folder: Path) -> Config:
     operations = values.get("operations", {})
     if not isinstance(operations, dict) or not all(isinstance(v, str) and v.count(".") == 1 for v in operations.values()):
         raise ConfigError(f"{path}: [tool.orgen.operations] maps operationIds to 'resource.method' strings")
+    headers = values.get("client_headers", {})
+    if not isinstance(headers, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
+        raise ConfigError(f"{path}: [tool.orgen.client-headers] maps option names to header names")
+    codes = values.get("retry_error_codes", [])
+    if not isinstance(codes, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in codes):
+        raise ConfigError(f"{path}: [tool.orgen] retry-error-codes is a list of integers")
+    values["retry_error_codes"] = tuple(codes)
     return Config(**values)

@@ -7,7 +7,17 @@ from typing import Literal
 
 from .names import ClassName, PyName
 
-Location = Literal["path", "query", "header", "cookie", "body"]
+Location = Literal["path", "query", "header", "cookie", "body", "file"]
+BodyKind = Literal["none", "json", "json-value", "multipart", "form"]
+
+
+def cast_expression(annotation: str) -> str:
+    """The runtime expression a body is parsed into; a union is not a `type`, so it is cast."""
+    if annotation == "None":
+        return "type(None)"
+    if " | " in annotation:
+        return f"cast(Any, {annotation})"
+    return annotation
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,10 @@ class Stream:
     parameter: PyName | None  # None: the operation always streams
     event_type: str
 
+    @property
+    def cast_to(self) -> str:
+        return cast_expression(self.event_type)
+
 
 @dataclass
 class Operation:
@@ -43,7 +57,8 @@ class Operation:
     summary: str
     description: str
     params: list[Param]
-    body: Literal["none", "json", "json-value"]  # json: object fields as kwargs; json-value: one `body` kwarg
+    # json: object fields as kwargs; json-value: one `body` kwarg; multipart/form: fields and files
+    body: BodyKind
     response_type: str  # annotation, e.g. "_models.CompletionResponse" or "None"
     stream: Stream | None = None
     deprecated: bool = False
@@ -66,11 +81,12 @@ class Operation:
     @property
     def cast_to(self) -> str:
         """The runtime expression the response is parsed into."""
-        if self.response_type == "None":
-            return "type(None)"
-        if " | " in self.response_type:  # a union is not a `type`; the runtime parses it all the same
-            return f"cast(Any, {self.response_type})"
-        return self.response_type
+        return cast_expression(self.response_type)
+
+    @property
+    def returns_union(self) -> bool:
+        """A union result comes back typed `Any` from the runtime and is cast to the annotation."""
+        return " | " in self.response_type
 
     @property
     def docstring(self) -> str:
@@ -157,6 +173,8 @@ class Api:
     model_document: dict[str, object]  # what the models stage generates pydantic classes from
 
     package_version: str = "0.1.0"
+    client_headers: list[tuple[PyName, str]] = field(default_factory=list)  # option -> header
+    retry_error_codes: tuple[int, ...] = ()
 
     @property
     def base_url_env(self) -> str:

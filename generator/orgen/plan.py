@@ -32,6 +32,13 @@ _METHOD_RESERVED = frozenset({"str", "int", "float", "bool", "bytes", "object", 
 # Attributes of the client base class that a resource must not shadow.
 _CLIENT_ATTRIBUTES = {"close", "request", "request_stream", "with_options", "base_url", "api_key", "timeout", "max_retries"}
 _JSON_TYPES = re.compile(r"^application/([\w.+-]*\+)?json(;.*)?$|^\*/\*$", re.I)
+# Spec extensions that name a call; orgen's own first, then the ones other generators' specs carry.
+_GROUP_EXTENSIONS = ("x-orgen-resource", "x-speakeasy-group")
+_NAME_EXTENSIONS = ("x-orgen-name", "x-speakeasy-name-override")
+_MULTIPART = "multipart/form-data"
+_FORM = "application/x-www-form-urlencoded"
+_SSE = "text/event-stream"
+_SSE_ENVELOPE = {"data", "event", "id", "retry"}
 _VERB_NAMES = {"get": "retrieve", "post": "create", "put": "update", "patch": "update", "delete": "delete"}
 
 
@@ -74,6 +81,8 @@ class Planner:
             resources=resources,
             typed_dicts=[self.typed_dicts[key] for key in sorted(self.typed_dicts, key=lambda k: self.typed_dicts[k].name)],
             models=models,
+            client_headers=self._client_headers(),
+            retry_error_codes=tuple(sorted(set(self.config.retry_error_codes))),
             model_document={
                 "openapi": "3.1.0",
                 "info": {"title": title, "version": "0"},
@@ -93,6 +102,14 @@ class Planner:
             if isinstance(variable, dict) and "default" in variable:
                 url = url.replace("{" + str(name) + "}", str(variable["default"]))
         return url or "http://localhost"
+
+    def _client_headers(self) -> list[tuple[PyName, str]]:
+        reserved = {"api_key", "base_url", "timeout", "max_retries", "default_headers", "http_client", "self"}
+        options = []
+        for option, header in sorted(self.config.client_headers.items()):
+            name = PyName(unique(snake(option, "header", frozenset()), reserved))
+            options.append((name, header))
+        return options
 
     def _auth(self, package: str) -> Auth | None:
         schemes = (self.document.get("components") or {}).get("securitySchemes") or {}
@@ -158,7 +175,11 @@ class Planner:
             return snake(resource, "api"), snake(name, "call", _METHOD_RESERVED)
         tags = operation.get("tags") or []
         segments = [s for s in path.split("/") if s and not s.startswith("{")]
-        resource = snake(str(tags[0]) if tags else (segments[0] if segments else "default"), "api")
+        group = _extension(operation, _GROUP_EXTENSIONS)
+        resource = snake(group or (str(tags[0]) if tags else (segments[0] if segments else "default")), "api")
+        named = _extension(operation, _NAME_EXTENSIONS)
+        if named:
+            return resource, snake(named, method, _METHOD_RESERVED)
         if resource in _CLIENT_ATTRIBUTES:
             resource = PyName(resource + "_")
         resource_words = set(words(resource))
@@ -226,6 +247,9 @@ class Planner:
         content = body["content"]
         json_type = next((t for t in content if _JSON_TYPES.match(str(t))), None)
         if json_type is None:
+            form_type = next((t for t in (_MULTIPART, _FORM) if t in content), None)
+            if form_type is not None:
+                return self._form_body(content[form_type] or {}, form_type, pointer, hint, taken)
             kinds = ", ".join(sorted(map(str, content)))
             self._warn(join(pointer, "requestBody"), f"request body content type {kinds} is not supported; the method sends no body")
             return "none", []
@@ -255,6 +279,36 @@ class Planner:
         annotation = self._input_type(schema, hint + "Body")
         return "json-value", [Param(PyName(unique("body", taken)), "body", "body", annotation, required_body, str(body.get("description") or ""))]
 
+    def _form_body(self, media: dict[str, Any], form_type: str, pointer: str, hint: str, taken: set[str]) -> tuple[Any, list[Param]]:
+        """A form body: each property is an argument; binary properties are file uploads."""
+        schema = deref(self.document, media.get("schema") or {})
+        if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
+            self._warn(join(pointer, "requestBody"), f"{form_type} body without properties is not supported; the method sends no body")
+            return "none", []
+        required = set(schema.get("required") or [])
+        params = []
+        for prop_name, prop in schema["properties"].items():
+            prop = prop if isinstance(prop, dict) else {}
+            resolved = deref(self.document, prop)
+            is_file = _is_binary(resolved) or (
+                isinstance(resolved, dict) and resolved.get("type") == "array" and _is_binary(deref(self.document, resolved.get("items")))
+            )
+            if is_file:
+                annotation = "Sequence[FileTypes]" if resolved.get("type") == "array" else "FileTypes"
+            else:
+                annotation = self._input_type(prop, f"{hint}{pascal(str(prop_name))}")
+            params.append(
+                Param(
+                    name=PyName(unique(snake(str(prop_name), "field", frozenset()), taken)),
+                    wire_name=str(prop_name),
+                    location="file" if is_file else "body",
+                    annotation=annotation,
+                    required=prop_name in required,
+                    description=str(resolved.get("description") or "") if isinstance(resolved, dict) else "",
+                )
+            )
+        return ("multipart" if form_type == _MULTIPART else "form"), params
+
     def _stream(self, operation: dict[str, Any], params: list[Param], pointer: str, hint: str) -> Stream | None:
         marker = operation.get(STREAM_EXTENSION)
         if isinstance(marker, dict) and isinstance(marker.get("schema"), dict):
@@ -263,10 +317,33 @@ class Planner:
                 return Stream(flag, self._output_type(marker["schema"], hint + "Event"))
         for status, response in self._success_responses(operation):
             content = response.get("content") or {}
-            if "text/event-stream" in content and not any(_JSON_TYPES.match(str(t)) for t in content):
-                schema = (content["text/event-stream"] or {}).get("schema") or {}
-                return Stream(None, self._output_type(schema, hint + "Event"))
+            if _SSE not in content:
+                continue
+            event = self._sse_payload((content[_SSE] or {}).get("schema"))
+            if event is None:  # e.g. a plain string "not used": the operation does not stream
+                return None
+            if not any(_JSON_TYPES.match(str(t)) for t in content):
+                return Stream(None, self._output_type(event, hint + "Event"))
+            # Both JSON and SSE: a boolean body field named `stream` chooses between them.
+            flag = next((p for p in params if p.wire_name == "stream" and p.location == "body" and p.annotation.startswith("bool")), None)
+            return Stream(flag.name, self._output_type(event, hint + "Event")) if flag else None
         return None
+
+    def _sse_payload(self, schema: Any) -> Any:
+        """The schema of each event's JSON `data`.
+
+        SSE schemas are often written as the event envelope (`{event, data}` with `data` the
+        payload); the client yields the decoded payloads, so the envelope is unwrapped.
+        """
+        resolved = deref(self.document, schema)
+        if not isinstance(resolved, dict) or not resolved:
+            return None
+        properties = resolved.get("properties")
+        if isinstance(properties, dict) and "data" in properties and set(properties) <= _SSE_ENVELOPE:
+            return properties["data"]
+        if resolved.get("type") in ("string", "integer", "number", "boolean"):
+            return None
+        return schema
 
     def _success_responses(self, operation: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         responses = operation.get("responses") or {}
@@ -285,9 +362,11 @@ class Planner:
             if json_type is not None:
                 schema = (content[json_type] or {}).get("schema")
                 return self._output_type(schema, hint + "Response") if schema else "object"
-            if content and "text/event-stream" not in content:
-                kinds = ", ".join(sorted(map(str, content)))
-                self._warn(join(pointer, "responses", status), f"response content type {kinds} is not supported; the method returns parsed JSON or None")
+            if not content or set(content) == {_SSE}:
+                continue
+            if any(str(t).startswith("text/") for t in content if t != _SSE):
+                return "str"
+            return "bytes"  # audio/*, video/mp4, application/octet-stream, ...: the body as is
         return "None"
 
     # -- types -----------------------------------------------------------------------------------
@@ -323,16 +402,25 @@ class Planner:
                 stack.extend(node)
         return result
 
-    def _output_type(self, schema: Any, hint: str) -> str:
-        """The annotation of a parsed response value."""
+    def _output_type(self, schema: Any, hint: str, visiting: frozenset[str] = frozenset()) -> str:
+        """The annotation of a parsed response value.
+
+        Unions (inline or named) come back as plain unions of their members rather than as
+        wrapper classes: callers get the event or object itself, and parsing still picks the
+        member whose literal tag matches.
+        """
         if not isinstance(schema, dict):
             return "object"
         nullable = " | None" if schema.get("nullable") else ""
-        if isinstance(schema.get("$ref"), str):
-            return f"_models.{self._ref_class(schema['$ref'])}{nullable}"
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            target = deref(self.document, schema)
+            if isinstance(target, dict) and _is_union(target) and not target.get("properties") and ref not in visiting:
+                return self._output_type(target, hint, visiting | {ref}) + nullable
+            return f"_models.{self._ref_class(ref)}{nullable}"
         kind = schema.get("type")
         if kind == "array":
-            return f"List[{self._output_type(schema.get('items') or {}, hint + 'Item')}]{nullable}"
+            return f"List[{self._output_type(schema.get('items') or {}, hint + 'Item', visiting)}]{nullable}"
         if kind in _PRIMITIVES and "enum" not in schema and "const" not in schema:
             return _PRIMITIVES[kind] + nullable
         if kind == "object" and not schema.get("properties") and not _is_union(schema):
@@ -341,6 +429,10 @@ class Planner:
             return f"Dict[str, {value}]{nullable}"
         if not schema or set(schema) <= {"description", "title", "nullable", "example", "examples"}:
             return "object"
+        variants = schema.get("oneOf") or schema.get("anyOf")
+        if isinstance(variants, list) and variants and not schema.get("properties"):
+            members = [self._output_type(v, f"{hint}{i}", visiting) for i, v in enumerate(variants)]
+            return " | ".join(dict.fromkeys(members + (["None"] if nullable else [])))
         return f"_models.{self._hoist(repr(id(schema)), schema, hint)}{nullable}"
 
     def _input_type(self, schema: Any, hint: str, visiting: frozenset[str] = frozenset()) -> str:
@@ -373,10 +465,10 @@ class Planner:
                 return [
                     part
                     for index, variant in enumerate(schema[keyword])
-                    for part in self._input_type(variant, f"{hint}{index}", visiting).split(" | ")
+                    for part in split_union(self._input_type(variant, f"{hint}{index}", visiting))
                 ]
         if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1 and not schema.get("properties"):
-            return self._input_type(schema["allOf"][0], hint, visiting).split(" | ")
+            return split_union(self._input_type(schema["allOf"][0], hint, visiting))
         kind = schema.get("type")
         if isinstance(kind, list):
             return [part for k in kind for part in self._input_parts({**schema, "type": k}, hint, visiting)]
@@ -457,3 +549,32 @@ def _schema_of_content(content: Any) -> dict[str, Any] | None:
 def plan(document: dict[str, Any], config: Config, problems: Problems, where: Any) -> Api:
     """The IR of the client for a normalized `document`."""
     return Planner(document, config, problems, where).plan()
+
+
+def split_union(annotation: str) -> list[str]:
+    """The members of a union annotation, splitting only outside brackets."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(annotation):
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif depth == 0 and annotation.startswith(" | ", index):
+            parts.append(annotation[start:index])
+            start = index + 3
+    parts.append(annotation[start:])
+    return [part for part in parts if part]
+
+
+def _extension(operation: dict[str, Any], names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = operation.get(name)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+def _is_binary(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "string" and (
+        schema.get("format") == "binary" or "contentMediaType" in schema
+    )

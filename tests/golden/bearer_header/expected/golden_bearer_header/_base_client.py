@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import io
+import json
 import math
 import os
 import random
@@ -16,13 +18,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 from types import TracebackType
-from typing import Self, TypeVar, cast
+from typing import Literal, Self, TypeVar, cast
 
 import httpx
 
 from ._exceptions import APIConnectionError, APIError, APITimeoutError, make_status_error
 from ._models import to_wire
-from ._response import RAW_RESPONSE_HEADER, APIResponse, parse_response
+from ._response import (
+    RAW_RESPONSE_HEADER,
+    STREAMED_RESPONSE_HEADER,
+    APIResponse,
+    AsyncStreamedResponse,
+    StreamedResponse,
+    parse_response,
+)
 from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout
 
@@ -135,6 +144,66 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     return None
 
 
+def _error_code(response: httpx.Response) -> int | None:
+    """The numeric `error.code` of a JSON error body, if it has one."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    error = body.get("error") if isinstance(body, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    if isinstance(code, str) and code.isdigit():
+        return int(code)
+    return code if isinstance(code, int) and not isinstance(code, bool) else None
+
+
+def _encode_form(form: Mapping[str, object]) -> dict[str, str | list[str]]:
+    """Form fields as text: scalars as JSON spells them, lists repeated, objects as JSON."""
+    encoded: dict[str, str | list[str]] = {}
+    for key, value in form.items():
+        if isinstance(value, NotGiven) or value is None:
+            continue
+        if isinstance(value, (list, tuple)):
+            encoded[key] = [_form_value(item) for item in value]
+        else:
+            encoded[key] = _form_value(value)
+    return encoded
+
+
+def _form_value(value: object) -> str:
+    wire = to_wire(value)
+    if isinstance(wire, (dict, list)):
+        return json.dumps(wire)
+    return _to_str(wire)
+
+
+def _read_file(value: object) -> tuple[str | None, bytes, str | None]:
+    """An upload argument as (filename, content, content type)."""
+    filename: str | None = None
+    content_type: str | None = None
+    content = value
+    if isinstance(value, tuple):
+        filename, content = value[0], value[1]
+        content_type = value[2] if len(value) > 2 else None
+    if isinstance(content, os.PathLike):
+        path = os.fspath(content)
+        with open(path, "rb") as file:
+            data = file.read()
+        return filename or os.path.basename(path), data, content_type
+    if isinstance(content, (bytes, bytearray)):
+        return filename or "upload", bytes(content), content_type
+    if isinstance(content, io.IOBase) or hasattr(content, "read"):
+        data = content.read()
+        if not isinstance(data, bytes):
+            raise TypeError("file objects must be opened in binary mode")
+        name = getattr(content, "name", None)
+        fallback = os.path.basename(name) if isinstance(name, str) else "upload"
+        return filename or fallback, data, content_type
+    raise TypeError(
+        f"cannot upload a {type(content).__name__}; pass bytes, a binary file or a path"
+    )
+
+
 @dataclass
 class RequestOptions:
     """Everything a resource method decides about one request."""
@@ -149,6 +218,12 @@ class RequestOptions:
     extra_query: Query | None = None
     extra_body: Body | None = None
     timeout: Timeout | NotGiven = NOT_GIVEN
+    # Form bodies (multipart when `files` has parts, else url-encoded) instead of JSON.
+    form: Mapping[str, object] | None = None
+    files: Mapping[str, object] | None = None
+
+
+_Mode = Literal["parsed", "raw", "streamed"]
 
 
 @dataclass
@@ -161,7 +236,9 @@ class _PreparedRequest:
     headers: httpx.Headers
     json: object | None
     timeout: Timeout
-    raw: bool
+    mode: _Mode
+    data: dict[str, str | list[str]] | None = None
+    files: list[tuple[str, tuple[str | None, bytes, str | None]]] | None = None
 
 
 class _BaseClient:
@@ -225,7 +302,11 @@ class _BaseClient:
         headers = self._build_headers(
             options, accept="text/event-stream" if stream else "application/json"
         )
-        raw = headers.pop(RAW_RESPONSE_HEADER, None) is not None
+        mode: _Mode = "parsed"
+        if headers.pop(RAW_RESPONSE_HEADER, None) is not None:
+            mode = "raw"
+        if headers.pop(STREAMED_RESPONSE_HEADER, None) is not None:
+            mode = "streamed"
 
         body = options.json_body
         if options.extra_body:
@@ -237,15 +318,26 @@ class _BaseClient:
 
         query = {**(options.query or {}), **(options.extra_query or {})}
         timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
-        return _PreparedRequest(
+        prepared = _PreparedRequest(
             method=options.method.upper(),
             url=self._url(options.path),
             params=httpx.QueryParams(_encode_query(query)),
             headers=headers,
             json=None if body is None else to_wire(body),
             timeout=timeout,
-            raw=raw,
+            mode=mode,
         )
+        if options.form is not None or options.files is not None:
+            prepared.json = None
+            prepared.data = _encode_form({**(options.form or {}), **(options.extra_body or {})})
+            # Uploads are read once here so that a retry can send them again.
+            prepared.files = [
+                (name, _read_file(item))
+                for name, value in (options.files or {}).items()
+                if not isinstance(value, NotGiven)
+                for item in (value if isinstance(value, list) else [value])
+            ] or None
+        return prepared
 
     def _build_request(
         self,
@@ -261,12 +353,20 @@ class _BaseClient:
             params=prepared.params,
             headers=headers,
             json=prepared.json,
+            data=prepared.data,
+            files=prepared.files,
             timeout=prepared.timeout,
         )
+
+    # Error codes that mark a 400 response as a transient upstream failure (set by clients
+    # whose API reports them so; see `_should_retry`).
+    _retryable_error_codes: frozenset[int] = frozenset()
 
     def _should_retry(self, response: httpx.Response) -> bool:
         """Whether a failed response is worth another attempt; subclasses may extend it."""
         status = response.status_code
+        if status == 400 and self._retryable_error_codes:
+            return _error_code(response) in self._retryable_error_codes
         return status in (408, 409, 429) or status >= 500
 
     def _should_retry_error(self, error: httpx.RequestError) -> bool:
@@ -331,24 +431,27 @@ class SyncAPIClient(_BaseClient):
         )
 
     def request(self, cast_to: type[_T], options: RequestOptions) -> _T:
-        """Send a request and parse its JSON body into `cast_to`."""
-        response, raw = self._send(options, stream=False)
-        if raw:
+        """Send a request and parse its body into `cast_to`."""
+        response, mode = self._send(options, stream=False)
+        if mode == "streamed":
+            return cast(_T, StreamedResponse(cast_to=cast_to, http_response=response))
+        if mode == "raw":
             return cast(_T, APIResponse(cast_to=cast_to, http_response=response))
         return parse_response(cast_to, response)
 
     def request_stream(self, cast_to: type[_T], options: RequestOptions) -> Stream[_T]:
         """Send a request answered with Server-Sent Events, each parsed into `cast_to`."""
-        response, raw = self._send(options, stream=True)
-        if raw:
+        response, mode = self._send(options, stream=True)
+        if mode != "parsed":
             return cast(
                 Stream[_T],
                 APIResponse(cast_to=cast_to, http_response=response, stream_factory=Stream),
             )
         return Stream(cast_to, response)
 
-    def _send(self, options: RequestOptions, *, stream: bool) -> tuple[httpx.Response, bool]:
+    def _send(self, options: RequestOptions, *, stream: bool) -> tuple[httpx.Response, _Mode]:
         prepared = self._prepare(options, stream=stream)
+        stream = stream or prepared.mode == "streamed"
         retries_taken = 0
         while True:
             request = self._build_request(self._http, prepared, retries_taken)
@@ -365,7 +468,7 @@ class SyncAPIClient(_BaseClient):
                 raise self._map_request_error(error) from error
 
             if response.is_success:
-                return response, prepared.raw
+                return response, prepared.mode
             response.close()
             if retries_taken < self.max_retries and self._should_retry(response):
                 self._sleep(self._retry_delay(retries_taken, response))
@@ -431,24 +534,27 @@ class AsyncAPIClient(_BaseClient):
         )
 
     async def request(self, cast_to: type[_T], options: RequestOptions) -> _T:
-        """Send a request and parse its JSON body into `cast_to`."""
-        response, raw = await self._send(options, stream=False)
-        if raw:
+        """Send a request and parse its body into `cast_to`."""
+        response, mode = await self._send(options, stream=False)
+        if mode == "streamed":
+            return cast(_T, AsyncStreamedResponse(cast_to=cast_to, http_response=response))
+        if mode == "raw":
             return cast(_T, APIResponse(cast_to=cast_to, http_response=response))
         return parse_response(cast_to, response)
 
     async def request_stream(self, cast_to: type[_T], options: RequestOptions) -> AsyncStream[_T]:
         """Send a request answered with Server-Sent Events, each parsed into `cast_to`."""
-        response, raw = await self._send(options, stream=True)
-        if raw:
+        response, mode = await self._send(options, stream=True)
+        if mode != "parsed":
             return cast(
                 AsyncStream[_T],
                 APIResponse(cast_to=cast_to, http_response=response, stream_factory=AsyncStream),
             )
         return AsyncStream(cast_to, response)
 
-    async def _send(self, options: RequestOptions, *, stream: bool) -> tuple[httpx.Response, bool]:
+    async def _send(self, options: RequestOptions, *, stream: bool) -> tuple[httpx.Response, _Mode]:
         prepared = self._prepare(options, stream=stream)
+        stream = stream or prepared.mode == "streamed"
         retries_taken = 0
         while True:
             request = self._build_request(self._http, prepared, retries_taken)
@@ -464,7 +570,7 @@ class AsyncAPIClient(_BaseClient):
                 raise self._map_request_error(error) from error
 
             if response.is_success:
-                return response, prepared.raw
+                return response, prepared.mode
             await response.aclose()
             if retries_taken < self.max_retries and self._should_retry(response):
                 await self._sleep(self._retry_delay(retries_taken, response))

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from typing import Final, Literal, TypeAlias
+from typing import IO, Final, Literal, TypeAlias
 
 import httpx
 
 __all__ = [
     "Body",
+    "FileContent",
+    "FileTypes",
     "Headers",
     "NOT_GIVEN",
     "NotGiven",
@@ -48,6 +51,13 @@ Headers: TypeAlias = Mapping[str, str]
 Query: TypeAlias = Mapping[str, object]
 Body: TypeAlias = Mapping[str, object]
 Timeout: TypeAlias = float | httpx.Timeout | None
+
+# What an upload argument accepts: the bytes, an open binary file, a path, or a tuple of
+# (filename, content) or (filename, content, content type) to name the part explicitly.
+FileContent: TypeAlias = bytes | IO[bytes] | os.PathLike[str]
+FileTypes: TypeAlias = (
+    FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+)
 
 
 def strip_not_given(mapping: Mapping[str, object]) -> dict[str, object]:

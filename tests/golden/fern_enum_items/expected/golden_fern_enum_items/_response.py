@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
-from typing import Any, Generic, ParamSpec, TypeVar, cast
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, Generic, ParamSpec, Self, TypeVar, cast
 
 import httpx
 
@@ -14,18 +15,25 @@ from ._models import parse_as
 
 __all__ = [
     "APIResponse",
+    "AsyncStreamedResponse",
     "RAW_RESPONSE_HEADER",
+    "STREAMED_RESPONSE_HEADER",
+    "StreamedResponse",
     "async_to_raw_response_wrapper",
+    "async_to_streamed_response_wrapper",
     "parse_response",
     "to_raw_response_wrapper",
+    "to_streamed_response_wrapper",
 ]
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 _P = ParamSpec("_P")
 
-# Private marker: the base client removes it before sending and returns an APIResponse.
+# Private markers: the base client removes them before sending and returns an APIResponse
+# (body read) or a StreamedResponse (body not read yet) instead of the parsed value.
 RAW_RESPONSE_HEADER = "X-Client-Raw-Response"
+STREAMED_RESPONSE_HEADER = "X-Client-Streamed-Response"
 
 # Builds a Stream or AsyncStream; kept abstract so this module does not pick sync or async.
 StreamFactory = Callable[[type[Any], httpx.Response], object]
@@ -36,6 +44,8 @@ def parse_response(cast_to: type[_T], response: httpx.Response) -> _T:
     if cast_to is type(None):
         # Operations without a response schema ignore whatever body there is.
         return None
+    if cast_to is bytes:
+        return cast(_T, response.content)
     content_type = response.headers.get("content-type", "")
     if cast_to is str and "json" not in content_type:
         return cast(_T, response.text)
@@ -98,10 +108,113 @@ class APIResponse(Generic[_T]):
         return f"<APIResponse [{self.status_code}] type={self._cast_to!r}>"
 
 
-def _with_raw_header(kwargs: dict[str, Any]) -> None:
+class StreamedResponse(Generic[_T]):
+    """A response whose body has not been read: iterate it, save it, or parse it; then close it.
+
+    Use it as a context manager so the connection is released even when the body is not read.
+    """
+
+    def __init__(self, *, cast_to: type[_T], http_response: httpx.Response) -> None:
+        self.http_response = http_response
+        self._cast_to = cast_to
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """The body in chunks as it arrives, never all of it in memory."""
+        return self.http_response.iter_bytes(chunk_size)
+
+    def iter_lines(self) -> Iterator[str]:
+        return self.http_response.iter_lines()
+
+    def write_to_file(self, path: str | os.PathLike[str], chunk_size: int = 65536) -> int:
+        """Stream the body into `path`; returns the number of bytes written."""
+        written = 0
+        with open(path, "wb") as file:
+            for chunk in self.http_response.iter_bytes(chunk_size):
+                written += file.write(chunk)
+        return written
+
+    def read(self) -> bytes:
+        return self.http_response.read()
+
+    def parse(self) -> _T:
+        """Read the whole body and parse it as the operation's return type."""
+        self.http_response.read()
+        return parse_response(self._cast_to, self.http_response)
+
+    def close(self) -> None:
+        self.http_response.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+class AsyncStreamedResponse(Generic[_T]):
+    """The asyncio twin of StreamedResponse."""
+
+    def __init__(self, *, cast_to: type[_T], http_response: httpx.Response) -> None:
+        self.http_response = http_response
+        self._cast_to = cast_to
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        """The body in chunks as it arrives, never all of it in memory."""
+        return self.http_response.aiter_bytes(chunk_size)
+
+    def iter_lines(self) -> AsyncIterator[str]:
+        return self.http_response.aiter_lines()
+
+    async def write_to_file(self, path: str | os.PathLike[str], chunk_size: int = 65536) -> int:
+        """Stream the body into `path`; returns the number of bytes written."""
+        written = 0
+        with open(path, "wb") as file:
+            async for chunk in self.http_response.aiter_bytes(chunk_size):
+                written += file.write(chunk)
+        return written
+
+    async def read(self) -> bytes:
+        return await self.http_response.aread()
+
+    async def parse(self) -> _T:
+        """Read the whole body and parse it as the operation's return type."""
+        await self.http_response.aread()
+        return parse_response(self._cast_to, self.http_response)
+
+    async def close(self) -> None:
+        await self.http_response.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.close()
+
+
+def _with_marker(kwargs: dict[str, Any], header: str) -> None:
     extra_headers = dict(kwargs.get("extra_headers") or {})
-    extra_headers[RAW_RESPONSE_HEADER] = "true"
+    extra_headers[header] = "true"
     kwargs["extra_headers"] = extra_headers
+
+
+def _with_raw_header(kwargs: dict[str, Any]) -> None:
+    _with_marker(kwargs, RAW_RESPONSE_HEADER)
 
 
 def to_raw_response_wrapper(func: Callable[_P, _R]) -> Callable[_P, APIResponse[_R]]:
@@ -125,5 +238,29 @@ def async_to_raw_response_wrapper(
     async def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> APIResponse[_R]:
         _with_raw_header(kwargs)
         return cast(APIResponse[_R], await func(*args, **kwargs))
+
+    return wrapped
+
+
+def to_streamed_response_wrapper(func: Callable[_P, _R]) -> Callable[_P, StreamedResponse[_R]]:
+    """Wrap a resource method so it returns the unread response (downloads, large bodies)."""
+
+    @functools.wraps(func)
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> StreamedResponse[_R]:
+        _with_marker(kwargs, STREAMED_RESPONSE_HEADER)
+        return cast(StreamedResponse[_R], func(*args, **kwargs))
+
+    return wrapped
+
+
+def async_to_streamed_response_wrapper(
+    func: Callable[_P, Awaitable[_R]],
+) -> Callable[_P, Awaitable[AsyncStreamedResponse[_R]]]:
+    """Wrap an async resource method so it returns the unread response."""
+
+    @functools.wraps(func)
+    async def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> AsyncStreamedResponse[_R]:
+        _with_marker(kwargs, STREAMED_RESPONSE_HEADER)
+        return cast(AsyncStreamedResponse[_R], await func(*args, **kwargs))
 
     return wrapped

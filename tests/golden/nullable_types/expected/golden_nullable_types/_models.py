@@ -6,9 +6,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from enum import Enum
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast, get_args, get_origin
 
 import pydantic
+import pydantic_core
 from pydantic import ConfigDict
 
 from ._types import NotGiven
@@ -28,9 +29,10 @@ class BaseModel(pydantic.BaseModel):
 
 def to_wire(value: object) -> object:
     """Convert a request argument (models, mappings, sequences, enums) into JSON-ready data."""
+    if isinstance(value, pydantic.RootModel):
+        return to_wire(value.root)
     if isinstance(value, pydantic.BaseModel):
-        # exclude_unset: only what the caller set goes on the wire, not model defaults.
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return _model_to_wire(value)
     if isinstance(value, Mapping):
         return {
             str(key): to_wire(item) for key, item in value.items() if not isinstance(item, NotGiven)
@@ -39,7 +41,28 @@ def to_wire(value: object) -> object:
         return [to_wire(item) for item in value]
     if isinstance(value, Enum):
         return value.value
-    return value
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return pydantic_core.to_jsonable_python(value)  # dates, UUIDs, decimals
+
+
+def _model_to_wire(model: pydantic.BaseModel) -> dict[str, object]:
+    """Only what the caller set goes on the wire (not model defaults), under the API's names.
+
+    One exception: a field typed as a single literal (a union tag such as `type: "json_schema"`)
+    is always sent, since a tag the caller could not have chosen otherwise is still required.
+    """
+    data: dict[str, object] = {}
+    for name, info in type(model).model_fields.items():
+        if name in model.model_fields_set or _is_tag(info):
+            data[info.alias or name] = to_wire(getattr(model, name))
+    for key, item in (model.model_extra or {}).items():
+        data[key] = to_wire(item)
+    return data
+
+
+def _is_tag(info: Any) -> bool:
+    return get_origin(info.annotation) is Literal and len(get_args(info.annotation)) == 1
 
 
 @functools.lru_cache(maxsize=256)

@@ -13,9 +13,16 @@ from .._base_client import AsyncAPIResource, RequestOptions, SyncAPIResource, fo
 from .._models import to_wire
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._streaming import AsyncStream, Stream
+from .._response import (
+    AsyncStreamedResponse,
+    StreamedResponse,
+    async_to_streamed_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import (
     NOT_GIVEN,
     Body,
+    FileTypes,
     Headers,
     NotGiven,
     Query,
@@ -37,6 +44,11 @@ class Keys(SyncAPIResource):
     def with_raw_response(self) -> KeysWithRawResponse:
         """The same methods, returning the HTTP response (call `.parse()` for the typed value)."""
         return KeysWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> KeysWithStreamingResponse:
+        """The same methods, returning the response before its body is read (downloads, large bodies)."""
+        return KeysWithStreamingResponse(self)
 
     def get_current(
         self,
@@ -71,6 +83,13 @@ class KeysWithRawResponse:
         self.get_current = to_raw_response_wrapper(resource.get_current)
 
 
+class KeysWithStreamingResponse:
+    """`Keys` methods that return `StreamedResponse`: the body is read only as you iterate it."""
+
+    def __init__(self, resource: Keys) -> None:
+        self.get_current = to_streamed_response_wrapper(resource.get_current)
+
+
 class AsyncKeys(AsyncAPIResource):
     """Operations of the keys resource."""
 
@@ -78,6 +97,11 @@ class AsyncKeys(AsyncAPIResource):
     def with_raw_response(self) -> AsyncKeysWithRawResponse:
         """The same methods, returning the HTTP response (call `.parse()` for the typed value)."""
         return AsyncKeysWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncKeysWithStreamingResponse:
+        """The same methods, returning the response before its body is read (downloads, large bodies)."""
+        return AsyncKeysWithStreamingResponse(self)
 
     async def get_current(
         self,
@@ -110,3 +134,10 @@ class AsyncKeysWithRawResponse:
 
     def __init__(self, resource: AsyncKeys) -> None:
         self.get_current = async_to_raw_response_wrapper(resource.get_current)
+
+
+class AsyncKeysWithStreamingResponse:
+    """`AsyncKeys` methods that return `AsyncStreamedResponse`: the body is read only as you iterate it."""
+
+    def __init__(self, resource: AsyncKeys) -> None:
+        self.get_current = async_to_streamed_response_wrapper(resource.get_current)

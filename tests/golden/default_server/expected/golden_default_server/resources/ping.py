@@ -13,9 +13,16 @@ from .._base_client import AsyncAPIResource, RequestOptions, SyncAPIResource, fo
 from .._models import to_wire
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._streaming import AsyncStream, Stream
+from .._response import (
+    AsyncStreamedResponse,
+    StreamedResponse,
+    async_to_streamed_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import (
     NOT_GIVEN,
     Body,
+    FileTypes,
     Headers,
     NotGiven,
     Query,
@@ -37,6 +44,11 @@ class Ping(SyncAPIResource):
     def with_raw_response(self) -> PingWithRawResponse:
         """The same methods, returning the HTTP response (call `.parse()` for the typed value)."""
         return PingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PingWithStreamingResponse:
+        """The same methods, returning the response before its body is read (downloads, large bodies)."""
+        return PingWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -65,6 +77,13 @@ class PingWithRawResponse:
         self.retrieve = to_raw_response_wrapper(resource.retrieve)
 
 
+class PingWithStreamingResponse:
+    """`Ping` methods that return `StreamedResponse`: the body is read only as you iterate it."""
+
+    def __init__(self, resource: Ping) -> None:
+        self.retrieve = to_streamed_response_wrapper(resource.retrieve)
+
+
 class AsyncPing(AsyncAPIResource):
     """Operations of the ping resource."""
 
@@ -72,6 +91,11 @@ class AsyncPing(AsyncAPIResource):
     def with_raw_response(self) -> AsyncPingWithRawResponse:
         """The same methods, returning the HTTP response (call `.parse()` for the typed value)."""
         return AsyncPingWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPingWithStreamingResponse:
+        """The same methods, returning the response before its body is read (downloads, large bodies)."""
+        return AsyncPingWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -98,3 +122,10 @@ class AsyncPingWithRawResponse:
 
     def __init__(self, resource: AsyncPing) -> None:
         self.retrieve = async_to_raw_response_wrapper(resource.retrieve)
+
+
+class AsyncPingWithStreamingResponse:
+    """`AsyncPing` methods that return `AsyncStreamedResponse`: the body is read only as you iterate it."""
+
+    def __init__(self, resource: AsyncPing) -> None:
+        self.retrieve = async_to_streamed_response_wrapper(resource.retrieve)

@@ -13,9 +13,16 @@ from .._base_client import AsyncAPIResource, RequestOptions, SyncAPIResource, fo
 from .._models import to_wire
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._streaming import AsyncStream, Stream
+from .._response import (
+    AsyncStreamedResponse,
+    StreamedResponse,
+    async_to_streamed_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import (
     NOT_GIVEN,
     Body,
+    FileTypes,
     Headers,
     NotGiven,
     Query,
@@ -37,6 +44,11 @@ class Things(SyncAPIResource):
     def with_raw_response(self) -> ThingsWithRawResponse:
         """The same methods, returning the HTTP response (call `.parse()` for the typed value)."""
         return ThingsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ThingsWithStreamingResponse:
+        """The same methods, returning the response before its body is read (downloads, large bodies)."""
+        return ThingsWithStreamingResponse(self)
 
     def get(
         self,
@@ -71,6 +83,13 @@ class ThingsWithRawResponse:
         self.get = to_raw_response_wrapper(resource.get)
 
 
+class ThingsWithStreamingResponse:
+    """`Things` methods that return `StreamedResponse`: the body is read only as you iterate it."""
+
+    def __init__(self, resource: Things) -> None:
+        self.get = to_streamed_response_wrapper(resource.get)
+
+
 class AsyncThings(AsyncAPIResource):
     """Operations of the things resource."""
 
@@ -78,6 +97,11 @@ class AsyncThings(AsyncAPIResource):
     def with_raw_response(self) -> AsyncThingsWithRawResponse:
         """The same methods, returning the HTTP response (call `.parse()` for the typed value)."""
         return AsyncThingsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncThingsWithStreamingResponse:
+        """The same methods, returning the response before its body is read (downloads, large bodies)."""
+        return AsyncThingsWithStreamingResponse(self)
 
     async def get(
         self,
@@ -110,3 +134,10 @@ class AsyncThingsWithRawResponse:
 
     def __init__(self, resource: AsyncThings) -> None:
         self.get = async_to_raw_response_wrapper(resource.get)
+
+
+class AsyncThingsWithStreamingResponse:
+    """`AsyncThings` methods that return `AsyncStreamedResponse`: the body is read only as you iterate it."""
+
+    def __init__(self, resource: AsyncThings) -> None:
+        self.get = async_to_streamed_response_wrapper(resource.get)

@@ -13,9 +13,16 @@ from .._base_client import AsyncAPIResource, RequestOptions, SyncAPIResource, fo
 from .._models import to_wire
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._streaming import AsyncStream, Stream
+from .._response import (
+    AsyncStreamedResponse,
+    StreamedResponse,
+    async_to_streamed_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import (
     NOT_GIVEN,
     Body,
+    FileTypes,
     Headers,
     NotGiven,
     Query,
@@ -38,6 +45,11 @@ class Shapes(SyncAPIResource):
         """The same methods, returning the HTTP response (call `.parse()` for the typed value)."""
         return ShapesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ShapesWithStreamingResponse:
+        """The same methods, returning the response before its body is read (downloads, large bodies)."""
+        return ShapesWithStreamingResponse(self)
+
     def create(
         self,
         *,
@@ -46,7 +58,7 @@ class Shapes(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> _models.Shape:
+    ) -> _models.Circle | _models.Square:
         """POST /shapes"""
         options = RequestOptions(
             method="post",
@@ -63,7 +75,10 @@ class Shapes(SyncAPIResource):
             extra_body=extra_body,
             timeout=timeout,
         )
-        return self._client.request(_models.Shape, options)
+        return cast(
+            "_models.Circle | _models.Square",
+            self._client.request(cast(Any, _models.Circle | _models.Square), options),
+        )
 
 
 class ShapesWithRawResponse:
@@ -71,6 +86,13 @@ class ShapesWithRawResponse:
 
     def __init__(self, resource: Shapes) -> None:
         self.create = to_raw_response_wrapper(resource.create)
+
+
+class ShapesWithStreamingResponse:
+    """`Shapes` methods that return `StreamedResponse`: the body is read only as you iterate it."""
+
+    def __init__(self, resource: Shapes) -> None:
+        self.create = to_streamed_response_wrapper(resource.create)
 
 
 class AsyncShapes(AsyncAPIResource):
@@ -81,6 +103,11 @@ class AsyncShapes(AsyncAPIResource):
         """The same methods, returning the HTTP response (call `.parse()` for the typed value)."""
         return AsyncShapesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncShapesWithStreamingResponse:
+        """The same methods, returning the response before its body is read (downloads, large bodies)."""
+        return AsyncShapesWithStreamingResponse(self)
+
     async def create(
         self,
         *,
@@ -89,7 +116,7 @@ class AsyncShapes(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-    ) -> _models.Shape:
+    ) -> _models.Circle | _models.Square:
         """POST /shapes"""
         options = RequestOptions(
             method="post",
@@ -106,7 +133,10 @@ class AsyncShapes(AsyncAPIResource):
             extra_body=extra_body,
             timeout=timeout,
         )
-        return await self._client.request(_models.Shape, options)
+        return cast(
+            "_models.Circle | _models.Square",
+            await self._client.request(cast(Any, _models.Circle | _models.Square), options),
+        )
 
 
 class AsyncShapesWithRawResponse:
@@ -114,3 +144,10 @@ class AsyncShapesWithRawResponse:
 
     def __init__(self, resource: AsyncShapes) -> None:
         self.create = async_to_raw_response_wrapper(resource.create)
+
+
+class AsyncShapesWithStreamingResponse:
+    """`AsyncShapes` methods that return `AsyncStreamedResponse`: the body is read only as you iterate it."""
+
+    def __init__(self, resource: AsyncShapes) -> None:
+        self.create = async_to_streamed_response_wrapper(resource.create)

@@ -13,9 +13,16 @@ from .._base_client import AsyncAPIResource, RequestOptions, SyncAPIResource, fo
 from .._models import to_wire
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._streaming import AsyncStream, Stream
+from .._response import (
+    AsyncStreamedResponse,
+    StreamedResponse,
+    async_to_streamed_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import (
     NOT_GIVEN,
     Body,
+    FileTypes,
     Headers,
     NotGiven,
     Query,
@@ -37,6 +44,11 @@ class Widgets(SyncAPIResource):
     def with_raw_response(self) -> WidgetsWithRawResponse:
         """The same methods, returning the HTTP response (call `.parse()` for the typed value)."""
         return WidgetsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> WidgetsWithStreamingResponse:
+        """The same methods, returning the response before its body is read (downloads, large bodies)."""
+        return WidgetsWithStreamingResponse(self)
 
     def list(
         self,
@@ -99,6 +111,14 @@ class WidgetsWithRawResponse:
         self.create = to_raw_response_wrapper(resource.create)
 
 
+class WidgetsWithStreamingResponse:
+    """`Widgets` methods that return `StreamedResponse`: the body is read only as you iterate it."""
+
+    def __init__(self, resource: Widgets) -> None:
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+
+
 class AsyncWidgets(AsyncAPIResource):
     """Operations of the widgets resource."""
 
@@ -106,6 +126,11 @@ class AsyncWidgets(AsyncAPIResource):
     def with_raw_response(self) -> AsyncWidgetsWithRawResponse:
         """The same methods, returning the HTTP response (call `.parse()` for the typed value)."""
         return AsyncWidgetsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncWidgetsWithStreamingResponse:
+        """The same methods, returning the response before its body is read (downloads, large bodies)."""
+        return AsyncWidgetsWithStreamingResponse(self)
 
     async def list(
         self,
@@ -166,3 +191,11 @@ class AsyncWidgetsWithRawResponse:
     def __init__(self, resource: AsyncWidgets) -> None:
         self.list = async_to_raw_response_wrapper(resource.list)
         self.create = async_to_raw_response_wrapper(resource.create)
+
+
+class AsyncWidgetsWithStreamingResponse:
+    """`AsyncWidgets` methods that return `AsyncStreamedResponse`: the body is read only as you iterate it."""
+
+    def __init__(self, resource: AsyncWidgets) -> None:
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)

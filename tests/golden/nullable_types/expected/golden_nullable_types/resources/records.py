@@ -13,9 +13,16 @@ from .._base_client import AsyncAPIResource, RequestOptions, SyncAPIResource, fo
 from .._models import to_wire
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._streaming import AsyncStream, Stream
+from .._response import (
+    AsyncStreamedResponse,
+    StreamedResponse,
+    async_to_streamed_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import (
     NOT_GIVEN,
     Body,
+    FileTypes,
     Headers,
     NotGiven,
     Query,
@@ -37,6 +44,11 @@ class Records(SyncAPIResource):
     def with_raw_response(self) -> RecordsWithRawResponse:
         """The same methods, returning the HTTP response (call `.parse()` for the typed value)."""
         return RecordsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> RecordsWithStreamingResponse:
+        """The same methods, returning the response before its body is read (downloads, large bodies)."""
+        return RecordsWithStreamingResponse(self)
 
     def create(
         self,
@@ -81,6 +93,13 @@ class RecordsWithRawResponse:
         self.create = to_raw_response_wrapper(resource.create)
 
 
+class RecordsWithStreamingResponse:
+    """`Records` methods that return `StreamedResponse`: the body is read only as you iterate it."""
+
+    def __init__(self, resource: Records) -> None:
+        self.create = to_streamed_response_wrapper(resource.create)
+
+
 class AsyncRecords(AsyncAPIResource):
     """Operations of the records resource."""
 
@@ -88,6 +107,11 @@ class AsyncRecords(AsyncAPIResource):
     def with_raw_response(self) -> AsyncRecordsWithRawResponse:
         """The same methods, returning the HTTP response (call `.parse()` for the typed value)."""
         return AsyncRecordsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncRecordsWithStreamingResponse:
+        """The same methods, returning the response before its body is read (downloads, large bodies)."""
+        return AsyncRecordsWithStreamingResponse(self)
 
     async def create(
         self,
@@ -130,3 +154,10 @@ class AsyncRecordsWithRawResponse:
 
     def __init__(self, resource: AsyncRecords) -> None:
         self.create = async_to_raw_response_wrapper(resource.create)
+
+
+class AsyncRecordsWithStreamingResponse:
+    """`AsyncRecords` methods that return `AsyncStreamedResponse`: the body is read only as you iterate it."""
+
+    def __init__(self, resource: AsyncRecords) -> None:
+        self.create = async_to_streamed_response_wrapper(resource.create)

@@ -13,9 +13,16 @@ from .._base_client import AsyncAPIResource, RequestOptions, SyncAPIResource, fo
 from .._models import to_wire
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._streaming import AsyncStream, Stream
+from .._response import (
+    AsyncStreamedResponse,
+    StreamedResponse,
+    async_to_streamed_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import (
     NOT_GIVEN,
     Body,
+    FileTypes,
     Headers,
     NotGiven,
     Query,
@@ -37,6 +44,11 @@ class Completions(SyncAPIResource):
     def with_raw_response(self) -> CompletionsWithRawResponse:
         """The same methods, returning the HTTP response (call `.parse()` for the typed value)."""
         return CompletionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CompletionsWithStreamingResponse:
+        """The same methods, returning the response before its body is read (downloads, large bodies)."""
+        return CompletionsWithStreamingResponse(self)
 
     @overload
     def create(
@@ -283,6 +295,13 @@ class CompletionsWithRawResponse:
         self.create = to_raw_response_wrapper(resource.create)
 
 
+class CompletionsWithStreamingResponse:
+    """`Completions` methods that return `StreamedResponse`: the body is read only as you iterate it."""
+
+    def __init__(self, resource: Completions) -> None:
+        self.create = to_streamed_response_wrapper(resource.create)
+
+
 class AsyncCompletions(AsyncAPIResource):
     """Operations of the completions resource."""
 
@@ -290,6 +309,11 @@ class AsyncCompletions(AsyncAPIResource):
     def with_raw_response(self) -> AsyncCompletionsWithRawResponse:
         """The same methods, returning the HTTP response (call `.parse()` for the typed value)."""
         return AsyncCompletionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCompletionsWithStreamingResponse:
+        """The same methods, returning the response before its body is read (downloads, large bodies)."""
+        return AsyncCompletionsWithStreamingResponse(self)
 
     @overload
     async def create(
@@ -534,3 +558,10 @@ class AsyncCompletionsWithRawResponse:
 
     def __init__(self, resource: AsyncCompletions) -> None:
         self.create = async_to_raw_response_wrapper(resource.create)
+
+
+class AsyncCompletionsWithStreamingResponse:
+    """`AsyncCompletions` methods that return `AsyncStreamedResponse`: the body is read only as you iterate it."""
+
+    def __init__(self, resource: AsyncCompletions) -> None:
+        self.create = async_to_streamed_response_wrapper(resource.create)

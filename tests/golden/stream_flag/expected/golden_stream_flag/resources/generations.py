@@ -13,9 +13,16 @@ from .._base_client import AsyncAPIResource, RequestOptions, SyncAPIResource, fo
 from .._models import to_wire
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._streaming import AsyncStream, Stream
+from .._response import (
+    AsyncStreamedResponse,
+    StreamedResponse,
+    async_to_streamed_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import (
     NOT_GIVEN,
     Body,
+    FileTypes,
     Headers,
     NotGiven,
     Query,
@@ -37,6 +44,11 @@ class Generations(SyncAPIResource):
     def with_raw_response(self) -> GenerationsWithRawResponse:
         """The same methods, returning the HTTP response (call `.parse()` for the typed value)."""
         return GenerationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> GenerationsWithStreamingResponse:
+        """The same methods, returning the response before its body is read (downloads, large bodies)."""
+        return GenerationsWithStreamingResponse(self)
 
     @overload
     def create(
@@ -113,6 +125,13 @@ class GenerationsWithRawResponse:
         self.create = to_raw_response_wrapper(resource.create)
 
 
+class GenerationsWithStreamingResponse:
+    """`Generations` methods that return `StreamedResponse`: the body is read only as you iterate it."""
+
+    def __init__(self, resource: Generations) -> None:
+        self.create = to_streamed_response_wrapper(resource.create)
+
+
 class AsyncGenerations(AsyncAPIResource):
     """Operations of the generations resource."""
 
@@ -120,6 +139,11 @@ class AsyncGenerations(AsyncAPIResource):
     def with_raw_response(self) -> AsyncGenerationsWithRawResponse:
         """The same methods, returning the HTTP response (call `.parse()` for the typed value)."""
         return AsyncGenerationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncGenerationsWithStreamingResponse:
+        """The same methods, returning the response before its body is read (downloads, large bodies)."""
+        return AsyncGenerationsWithStreamingResponse(self)
 
     @overload
     async def create(
@@ -194,3 +218,10 @@ class AsyncGenerationsWithRawResponse:
 
     def __init__(self, resource: AsyncGenerations) -> None:
         self.create = async_to_raw_response_wrapper(resource.create)
+
+
+class AsyncGenerationsWithStreamingResponse:
+    """`AsyncGenerations` methods that return `AsyncStreamedResponse`: the body is read only as you iterate it."""
+
+    def __init__(self, resource: AsyncGenerations) -> None:
+        self.create = async_to_streamed_response_wrapper(resource.create)
