@@ -1,0 +1,205 @@
+"""Uploads, downloads, SSE-only operations, union results, and configured client behaviour.
+
+The client is generated from tests/client/specs/features.yaml (with retry codes and attribution
+headers configured as a user would in [tool.orgen]) and driven against a real local server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from .conftest import Canned, ScriptedServer, json_reply, sse_reply
+
+SPEC = Path(__file__).parent / "specs" / "features.yaml"
+CONFIG = """[tool.orgen]
+package-name = "features_client"
+client-name = "Features"
+api-key-env = "FEATURES_API_KEY"
+retry-error-codes = [502, 529]
+
+[tool.orgen.client-headers]
+http_referer = "HTTP-Referer"
+x_title = "X-Title"
+"""
+
+
+@pytest.fixture(scope="module")
+def features(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    work = tmp_path_factory.mktemp("features")
+    (work / "pyproject.toml").write_text(CONFIG)
+    result = subprocess.run(
+        [sys.executable, "-m", "orgen", "build", str(SPEC), "--out", "out", "-q"],
+        cwd=work, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    sys.path.insert(0, str(work / "out"))
+    try:
+        yield importlib.import_module("features_client")
+    finally:
+        sys.path.remove(str(work / "out"))
+        for name in [m for m in sys.modules if m.split(".")[0] == "features_client"]:
+            del sys.modules[name]
+
+
+def call(features: ModuleType, server: ScriptedServer, mode: str, action: Any, **options: Any) -> Any:
+    """Run `action(client)` with the sync or async client; streams and downloads are drained."""
+    settings = {"base_url": server.url, "api_key": "k", "max_retries": 2, **options}
+    if mode == "sync":
+        with features.Features(**settings) as client:
+            client._sleep = lambda seconds: None
+            result = action(client)
+            if isinstance(result, features.Stream):
+                return list(result)
+            return result
+
+    async def main() -> Any:
+        async with features.AsyncFeatures(**settings) as client:
+
+            async def no_sleep(seconds: float) -> None:
+                return None
+
+            client._sleep = no_sleep
+            result = await action(client)
+            if isinstance(result, features.AsyncStream):
+                return [item async for item in result]
+            return result
+
+    return asyncio.run(main())
+
+
+MODES = ["sync", "async"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_multipart_upload_sends_file_and_fields(features: ModuleType, server: ScriptedServer, mode: str, tmp_path: Path) -> None:
+    upload = tmp_path / "notes.txt"
+    upload.write_bytes(b"hello upload")
+    server.enqueue(json_reply({"id": "file-1", "bytes": 12}))
+    stored = call(features, server, mode, lambda c: c.files.upload(file=upload, purpose="batch", tags=["a", "b"]))
+    assert isinstance(stored, features.models.File) and stored.bytes == 12
+    request = server.requests[0]
+    assert request.headers["content-type"].startswith("multipart/form-data; boundary=")
+    body = request.body
+    assert b'name="file"; filename="notes.txt"' in body and b"hello upload" in body
+    assert b'name="purpose"\r\n\r\nbatch' in body
+    assert body.count(b'name="tags"') == 2
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_upload_accepts_bytes_file_objects_and_named_tuples(features: ModuleType, server: ScriptedServer, mode: str, tmp_path: Path) -> None:
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"\x00\x01")
+    server.enqueue(*(json_reply({"id": "f", "bytes": 2}) for _ in range(3)))
+    call(features, server, mode, lambda c: c.files.upload(file=b"raw", purpose="batch"))
+    with path.open("rb") as handle:
+        call(features, server, mode, lambda c: c.files.upload(file=handle, purpose="batch"))
+    call(features, server, mode, lambda c: c.files.upload(file=("report.csv", b"a,b", "text/csv"), purpose="batch"))
+    bodies = [r.body for r in server.requests]
+    assert b"raw" in bodies[0]
+    assert b'filename="data.bin"' in bodies[1] and b"\x00\x01" in bodies[1]
+    assert b'filename="report.csv"' in bodies[2] and b"Content-Type: text/csv" in bodies[2]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_binary_download_returns_bytes(features: ModuleType, server: ScriptedServer, mode: str) -> None:
+    payload = bytes(range(256)) * 4
+    server.enqueue(Canned(body=payload, headers={"Content-Type": "application/octet-stream"}))
+    data = call(features, server, mode, lambda c: c.files.download(file_id="f/1"))
+    assert data == payload
+    assert server.requests[0].path == "/files/f%2F1/content"
+
+
+def test_streaming_download_reads_the_body_in_chunks(features: ModuleType, server: ScriptedServer, tmp_path: Path) -> None:
+    chunks = [bytes([i]) * 50_000 for i in range(8)]
+    server.enqueue(Canned(headers={"Content-Type": "application/octet-stream"}, chunks=chunks))
+    target = tmp_path / "out.bin"
+    with features.Features(base_url=server.url, api_key="k") as client:
+        with client.files.with_streaming_response.download(file_id="f") as response:
+            assert response.status_code == 200
+            assert not response.http_response.is_stream_consumed
+            written = response.write_to_file(target)
+    assert written == 400_000 and target.read_bytes() == b"".join(chunks)
+
+
+def test_async_streaming_download_iterates_bytes(features: ModuleType, server: ScriptedServer) -> None:
+    server.enqueue(Canned(headers={"Content-Type": "application/octet-stream"}, chunks=[b"ab", b"cd", b"ef"]))
+
+    async def main() -> bytes:
+        async with features.AsyncFeatures(base_url=server.url, api_key="k") as client:
+            async with await client.files.with_streaming_response.download(file_id="f") as response:
+                return b"".join([chunk async for chunk in response.iter_bytes()])
+
+    assert asyncio.run(main()) == b"abcdef"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_sse_only_operation_yields_union_members_from_the_envelope(features: ModuleType, server: ScriptedServer, mode: str) -> None:
+    server.enqueue(
+        sse_reply(
+            "event: started\ndata: " + json.dumps({"type": "started", "at": 1}) + "\n\n",
+            ": keep-alive\n\n",
+            "event: progress\ndata: " + json.dumps({"type": "progress", "percent": 50.5}) + "\n\n",
+            "data: [DONE]\n\n",
+        )
+    )
+    events = call(features, server, mode, lambda c: c.events.stream(kinds=["a", "b"], x_trace="t-1"))
+    assert [type(e).__name__ for e in events] == ["Started", "Progress"]
+    assert events[1].percent == 50.5
+    request = server.requests[0]
+    assert request.path == "/events?kinds=a&kinds=b"
+    assert request.headers["x-trace"] == "t-1" and request.headers["accept"] == "text/event-stream"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_union_response_parses_into_the_tagged_member(features: ModuleType, server: ScriptedServer, mode: str) -> None:
+    server.enqueue(json_reply({"type": "progress", "percent": 3, "eta": 9}))
+    shape = call(features, server, mode, lambda c: c.shapes.get(id="s1"))
+    assert isinstance(shape, features.models.Progress) and shape.model_extra == {"eta": 9}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_400_with_configured_transient_code_is_retried(features: ModuleType, server: ScriptedServer, mode: str) -> None:
+    server.enqueue(
+        json_reply({"error": {"code": 502, "message": "upstream down"}}, status=400),
+        json_reply({"error": {"code": "529", "message": "overloaded"}}, status=400),
+        json_reply({"type": "started", "at": 5}),
+    )
+    shape = call(features, server, mode, lambda c: c.shapes.get(id="s1"))
+    assert shape.at == 5 and len(server.requests) == 3
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_400_with_other_code_is_not_retried(features: ModuleType, server: ScriptedServer, mode: str) -> None:
+    server.enqueue(json_reply({"error": {"code": 400, "message": "bad input"}}, status=400))
+    with pytest.raises(features.BadRequestError, match="bad input"):
+        call(features, server, mode, lambda c: c.shapes.get(id="s1"))
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_attribution_headers_are_client_options(features: ModuleType, server: ScriptedServer, mode: str) -> None:
+    server.enqueue(json_reply({"type": "started", "at": 1}), json_reply({"type": "started", "at": 1}))
+    call(features, server, mode, lambda c: c.shapes.get(id="s"), http_referer="https://app.example", x_title="My App")
+    call(features, server, mode, lambda c: c.shapes.get(id="s"))
+    first, second = server.requests
+    assert first.headers["http-referer"] == "https://app.example" and first.headers["x-title"] == "My App"
+    assert "http-referer" not in second.headers and "x-title" not in second.headers
+
+
+def test_feature_client_passes_mypy_strict(features: ModuleType) -> None:
+    package = Path(features.__file__).parent
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(package)],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
