@@ -270,6 +270,27 @@ def test_mid_stream_error_raises(driver: Driver, server: ScriptedServer) -> None
     assert caught.value.body == error
 
 
+def test_streamed_chunks_with_null_required_fields_still_parse(
+    driver: Driver, server: ScriptedServer
+) -> None:
+    # OpenRouter streams `finish_reason: null` until the last chunk, though the spec requires it.
+    partial = {"text": "Hel", "index": 0, "logprobs": None, "finish_reason": None}
+    server.enqueue(
+        sse_reply(
+            "data: " + json.dumps(completion(choices=[partial], usage=None)) + "\n\n",
+            chunk_event("lo"),
+            "data: [DONE]\n\n",
+        )
+    )
+
+    items, _ = driver.stream(prompt="Hi")
+
+    assert [type(item) for item in items] == [models.CompletionResponse] * 2
+    assert isinstance(items[0].choices[0], models.CompletionChoice)
+    assert items[0].choices[0].text == "Hel" and items[0].choices[0].finish_reason is None
+    assert items[1].choices[0].finish_reason == "stop"
+
+
 def test_stream_close_releases_response(server: ScriptedServer) -> None:
     server.enqueue(sse_reply(chunk_event("a"), chunk_event("b"), "data: [DONE]\n\n"))
 

@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 import httpx
 
 from ._exceptions import APIConnectionError, APIError, APITimeoutError
-from ._models import parse_as
+from ._models import parse_partial
 
 __all__ = ["AsyncStream", "SSEDecoder", "ServerSentEvent", "Stream"]
 
@@ -127,7 +127,7 @@ def _decode_event(cast_to: type[_T], sse: ServerSentEvent) -> _T:
         error = payload["error"]
         message = error.get("message")
         raise APIError(message if isinstance(message, str) else json.dumps(error), body=payload)
-    return parse_as(cast_to, payload)
+    return parse_partial(cast_to, payload)
 
 
 def _stream_error(error: httpx.RequestError) -> APIConnectionError:

@@ -14,7 +14,7 @@ from pydantic import ConfigDict
 
 from ._types import NotGiven
 
-__all__ = ["BaseModel", "parse_as", "to_wire"]
+__all__ = ["BaseModel", "parse_as", "parse_partial", "to_wire"]
 
 _T = TypeVar("_T")
 
@@ -86,3 +86,54 @@ def parse_as(cast_to: type[_T], data: object) -> _T:
     if isinstance(cast_to, type) and issubclass(cast_to, pydantic.BaseModel):
         return cast(_T, cast_to.model_validate(data))
     return cast(_T, _adapter(cast_to).validate_python(data))
+
+
+def parse_partial(cast_to: type[_T], data: object) -> _T:
+    """Like `parse_as`, but for streamed events, which are partial objects.
+
+    Servers stream chunks of a response in which a field the spec requires may still be null or
+    missing (a `finish_reason` that is null until the last chunk, say). Such an event parses
+    anyway: every field that validates is typed as usual, and the ones that do not keep the
+    value the server sent, instead of failing the whole stream.
+    """
+    try:
+        return parse_as(cast_to, data)
+    except pydantic.ValidationError:
+        if not (
+            isinstance(cast_to, type) and issubclass(cast_to, BaseModel) and isinstance(data, dict)
+        ):
+            raise
+        return cast(_T, _construct_partial(cast_to, data))
+
+
+def _construct_partial(model: type[BaseModel], data: Mapping[str, object]) -> BaseModel:
+    values: dict[str, object] = {}
+    known: set[str] = set()
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        known.add(key)
+        if key in data:
+            values[name] = _partial_value(info.annotation, data[key])
+    extra = {key: value for key, value in data.items() if key not in known}
+    return model.model_construct(None, **{**values, **extra})
+
+
+def _partial_value(annotation: Any, value: object) -> object:
+    try:
+        return _adapter(annotation).validate_python(value)
+    except (pydantic.ValidationError, TypeError):
+        pass
+    model = _model_in(annotation)
+    if model is not None and isinstance(value, dict):
+        return _construct_partial(model, value)
+    if get_origin(annotation) is list and isinstance(value, list):
+        (item,) = get_args(annotation) or (Any,)
+        return [_partial_value(item, element) for element in value]
+    return value
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model class of `Model` or `Model | None`, if that is what the annotation is."""
+    candidates = [annotation, *get_args(annotation)]
+    models = [c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)]
+    return models[0] if len(models) == 1 else None
