@@ -159,3 +159,24 @@ def test_refs_to_files_under_the_spec_folder_are_followed(orgen: Orgen, tmp_path
     assert "class Pet(BaseModel)" in models and "class Owner(BaseModel)" in models
     resource = (tmp_path / "out" / "pets" / "resources" / "pets.py").read_text()
     assert "-> List[_models.Pet]" in resource
+
+
+def test_formatter_choice_changes_layout_not_meaning(orgen: Orgen, tmp_path: Path) -> None:
+    import ast
+
+    outputs = {}
+    for formatter in ("black", "ruff", "none"):
+        build(orgen, tmp_path / formatter, "--formatter", formatter)
+        outputs[formatter] = (tmp_path / formatter / "openrouter_client" / "resources" / "completions.py").read_text()
+    def code_only(text: str) -> str:
+        # Formatters may re-indent docstrings (their text), never the code.
+        tree = ast.parse(text)
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                body[0].value.value = ""
+        return ast.dump(tree)
+
+    dumps = {name: code_only(text) for name, text in outputs.items()}
+    assert dumps["black"] == dumps["ruff"] == dumps["none"]
+    assert outputs["none"] != outputs["black"]

@@ -100,8 +100,10 @@ def _strip_generator_header(source: str) -> str:
 def _example(api: Api, streaming: bool) -> dict[str, str] | None:
     """A call for the README: the first operation (streaming or not) with placeholder arguments."""
     for op in api.operations:
-        if bool(op.stream) != streaming:
+        if streaming and not op.stream:
             continue
+        if not streaming and op.stream and not op.stream.parameter:
+            continue  # an operation that always streams makes a poor plain example
         return {
             "call": op.call,
             "call_raw": f"{op.resource}.with_raw_response.{op.name}",
