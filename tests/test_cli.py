@@ -180,3 +180,26 @@ def test_formatter_choice_changes_layout_not_meaning(orgen: Orgen, tmp_path: Pat
     dumps = {name: code_only(text) for name, text in outputs.items()}
     assert dumps["black"] == dumps["ruff"] == dumps["none"]
     assert outputs["none"] != outputs["black"]
+
+
+def test_json_spec_builds_the_same_client_as_yaml(orgen: Orgen, tmp_path: Path) -> None:
+    import json
+
+    import yaml
+
+    spec = tmp_path / "openapi.json"
+    spec.write_text(json.dumps(yaml.safe_load(SEED_SPEC.read_text()), indent=2))
+    build(orgen, tmp_path / "from_json", spec=spec)
+    build(orgen, tmp_path / "from_yaml")
+    for name in ("resources/completions.py", "models.py", "params.py", "_client.py"):
+        as_json = (tmp_path / "from_json" / "openrouter_client" / name).read_text().split("\n", 1)[1]
+        as_yaml = (tmp_path / "from_yaml" / "openrouter_client" / name).read_text().split("\n", 1)[1]
+        assert as_json == as_yaml, name
+
+
+def test_json_errors_carry_line_numbers(orgen: Orgen, tmp_path: Path) -> None:
+    spec = tmp_path / "api.json"
+    spec.write_text('{\n  "openapi": "3.1.0",\n  "info": {"title": "t", "version": "1"},\n  "paths": {\n    "/x": {"get": {"responses": {"200": {"$ref": "#/nope"}}}}\n  }\n}\n')
+    result = orgen("build", spec, "--out", tmp_path / "out", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "api.json:5: /paths/~1x/get/responses/200/$ref: $ref target '#/nope' does not exist"
