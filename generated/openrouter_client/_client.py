@@ -23,18 +23,7 @@ class OpenRouter(SyncAPIClient):
     """Synchronous client; use it as a context manager to close connections."""
 
     # A 400 whose JSON `error.code` is one of these reports a transient upstream failure.
-    _retryable_error_codes = frozenset(
-        {
-            408,
-            429,
-            500,
-            502,
-            503,
-            504,
-            524,
-            529,
-        }
-    )
+    _retryable_error_codes = frozenset({408, 429, 500, 502, 503, 504, 524, 529})
 
     completions: _resources.Completions
 
@@ -65,10 +54,7 @@ class OpenRouter(SyncAPIClient):
         default_headers = {
             **{
                 key: value
-                for key, value in {
-                    "HTTP-Referer": http_referer,
-                    "X-Title": x_title,
-                }.items()
+                for key, value in {"HTTP-Referer": http_referer, "X-Title": x_title}.items()
                 if value is not None
             },
             **(default_headers or {}),
@@ -92,18 +78,7 @@ class AsyncOpenRouter(AsyncAPIClient):
     """Asynchronous client; use it with `async with` to close connections."""
 
     # A 400 whose JSON `error.code` is one of these reports a transient upstream failure.
-    _retryable_error_codes = frozenset(
-        {
-            408,
-            429,
-            500,
-            502,
-            503,
-            504,
-            524,
-            529,
-        }
-    )
+    _retryable_error_codes = frozenset({408, 429, 500, 502, 503, 504, 524, 529})
 
     completions: _resources.AsyncCompletions
 
@@ -134,10 +109,7 @@ class AsyncOpenRouter(AsyncAPIClient):
         default_headers = {
             **{
                 key: value
-                for key, value in {
-                    "HTTP-Referer": http_referer,
-                    "X-Title": x_title,
-                }.items()
+                for key, value in {"HTTP-Referer": http_referer, "X-Title": x_title}.items()
                 if value is not None
             },
             **(default_headers or {}),

@@ -12,15 +12,15 @@ class CompletionCreateParamsPrompt(RootModel[str | list[str] | list[float] | lis
 
 
 class CompletionCreateParamsResponseFormat0(BaseModel):
-    type: Literal["text"]
+    type: Literal["text"] = "text"
 
 
 class CompletionCreateParamsResponseFormat1(BaseModel):
-    type: Literal["json_object"]
+    type: Literal["json_object"] = "json_object"
 
 
 class CompletionCreateParamsResponseFormat4(BaseModel):
-    type: Literal["python"]
+    type: Literal["python"] = "python"
 
 
 class CompletionCreateParamsStop(RootModel[str | list[str]]):
@@ -64,7 +64,7 @@ class CompletionUsage(BaseModel):
 class JSONSchemaConfig(BaseModel):
     name: str
     description: str | None = None
-    schema_: dict[str, Any] | None = Field(None, alias="schema")
+    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
     strict: bool | None = None
 
 
@@ -73,12 +73,12 @@ class ModelName(RootModel[str]):
 
 
 class ResponseFormatJSONSchema(BaseModel):
-    type: Literal["json_schema"]
+    type: Literal["json_schema"] = "json_schema"
     json_schema: JSONSchemaConfig
 
 
 class ResponseFormatTextGrammar(BaseModel):
-    type: Literal["grammar"]
+    type: Literal["grammar"] = "grammar"
     grammar: str
 
 
@@ -109,7 +109,7 @@ class CompletionCreateParamsResponseFormat(
 
 class CompletionResponse(BaseModel):
     id: str
-    object: Literal["text_completion"]
+    object: Literal["text_completion"] = "text_completion"
     created: float
     model: str
     system_fingerprint: str | None = None

@@ -10,15 +10,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-import yaml
 
 from . import __version__
 from .config import Config, ConfigError, load_config
 from .format import FORMATTERS
-from .pipeline import build as run_build
-from .pipeline import check as run_check
-from .pipeline import load_normalized
 from .problems import Problem, SpecError
+from .record import up_to_date
 
 EXIT_OK, EXIT_DRIFT, EXIT_BAD_INPUT = 0, 1, 2
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -49,7 +46,7 @@ def _spec_options(command: _F) -> _F:
 @click.option("--formatter", type=click.Choice(FORMATTERS), help="Code formatter (default: black).")
 @click.option("--check", is_flag=True, help="Write nothing; print a diff and exit 1 if the output would change.")
 @click.option("--strict", is_flag=True, default=None, help="Treat warnings (unsupported content, ignored keywords) as errors.")
-@click.option("--allow-remote-refs", is_flag=True, help="Permit http(s) $refs (refused by default; orgen never fetches).")
+@click.option("--allow-remote-refs", is_flag=True, help="Accept remote (http://...) $refs as untyped values, with a warning; by default they are errors. orgen never fetches them.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
 def build(spec: Path, check: bool, quiet: bool, allow_remote_refs: bool, **options: Any) -> None:
     """Generate the client package and docs for SPEC (YAML, JSON, or Markdown with OpenAPI blocks).
@@ -63,6 +60,22 @@ def build(spec: Path, check: bool, quiet: bool, allow_remote_refs: bool, **optio
     config = _config(options)
     progress = (lambda _: None) if quiet else (lambda line: click.echo(f"orgen: {line}", err=True))
     started = time.perf_counter()
+    recorded = up_to_date(spec, config, allow_remote_refs)
+    if recorded is not None:  # inputs and output exactly as the last build left them: see orgen/record.py
+        if check:
+            progress(f"{config.out} is up to date (unchanged since the last build)")
+        else:
+            progress(
+                f"wrote 0 changed of {len(recorded.outputs)} files to {config.out} ({recorded.operations} operations) "
+                f"in {time.perf_counter() - started:.2f}s (unchanged since the last build)"
+            )
+        for warning in recorded.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        return
+    # Imported only now: an up-to-date output is answered above without loading the pipeline.
+    from .pipeline import build as run_build
+    from .pipeline import check as run_check
+
     try:
         if check:
             output, drift = run_check(spec, config, progress, allow_remote_refs)
@@ -74,18 +87,20 @@ def build(spec: Path, check: bool, quiet: bool, allow_remote_refs: bool, **optio
         if os.environ.get("ORGEN_DEBUG"):
             raise
         _fail([Problem(str(spec), None, None, f"internal error ({type(error).__name__}: {error}); please report it")])
-    _report_warnings(output.warnings)
+    # Warnings come last, after the progress lines, where they are not lost among them.
     if check:
         if drift:
             click.echo(drift, nl=False)
             click.echo(f"orgen: {config.out} is out of date with {spec}; run `orgen build {spec}`", err=True)
+            _report_warnings(output.warnings)
             sys.exit(EXIT_DRIFT)
         progress(f"{config.out} is up to date")
-        return
-    progress(
-        f"wrote {len(changed)} changed of {len(output.files)} files to {config.out} "
-        f"({len(output.api.operations)} operations) in {time.perf_counter() - started:.2f}s"
-    )
+    else:
+        progress(
+            f"wrote {len(changed)} changed of {len(output.files)} files to {config.out} "
+            f"({len(output.api.operations)} operations) in {time.perf_counter() - started:.2f}s"
+        )
+    _report_warnings(output.warnings)
 
 
 @main.command()
@@ -95,6 +110,8 @@ def normalize(spec: Path, as_json: bool, **options: Any) -> None:
     """Print SPEC with its quirks repaired: the document that `orgen build` generates from."""
     config = _config(options)
     try:
+        from .pipeline import load_normalized
+
         _, document = load_normalized(spec, config)
     except SpecError as error:
         _fail(error.problems)
@@ -103,16 +120,17 @@ def normalize(spec: Path, as_json: bool, **options: Any) -> None:
 
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
+        import yaml
+
         click.echo(yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100), nl=False)
 
 
 def _config(options: dict[str, Any]) -> Config:
     try:
-        config = load_config(Path.cwd())
+        return load_config(Path.cwd()).with_options(**options)
     except ConfigError as error:
         click.echo(f"orgen: {error}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    return config.with_options(**options)
 
 
 def _fail(problems: list[Problem]) -> Any:

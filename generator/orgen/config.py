@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -29,7 +30,19 @@ class Config:
     def with_options(self, **options: Any) -> Config:
         """This config with every option that was actually given on the command line."""
         given = {key: value for key, value in options.items() if value is not None}
-        return replace(self, **given)
+        config = replace(self, **given)
+        config.check_names()
+        return config
+
+    def check_names(self) -> None:
+        """The package and client names become imports, file names and class names: plain identifiers only."""
+        for option, value in (("package-name", self.package_name), ("client-name", self.client_name)):
+            if value is not None and not _is_identifier(value):
+                raise ConfigError(f"{option} {value!r} is not an ASCII Python identifier (letters, digits, _)")
+
+
+def _is_identifier(name: object) -> bool:
+    return isinstance(name, str) and name.isascii() and name.isidentifier() and not keyword.iskeyword(name)
 
 
 class ConfigError(Exception):

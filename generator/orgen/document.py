@@ -22,6 +22,8 @@ class Document:
     root: dict[str, Any]
     path: Path
     origins: list[tuple[str, Locator, str]] = field(default_factory=list)
+    referenced: list[Path] = field(default_factory=list)  # other files its `$ref`s brought in
+    warnings: list[Problem] = field(default_factory=list)  # found while loading; reported with the build's
 
     def where(self, pointer: str) -> tuple[str, int | None]:
         """File and line of the node at `pointer` (or of its nearest located ancestor)."""

@@ -6,7 +6,11 @@ import json
 import math
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# Characters that must not reach generated text raw: C0/C1 controls other than tab and newline,
+# line and paragraph separators, and the invisible formatting marks that can make source read
+# differently from how it runs (bidirectional overrides, zero-width characters).
+UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_CONTROL = UNSAFE
 
 
 def literal(value: object) -> str:
@@ -45,6 +49,16 @@ def markdown(text: object) -> str:
     """Spec prose for Markdown docs: line endings normalised, control characters dropped."""
     body = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", body).strip()
+
+
+def toml(value: object) -> str:
+    """A TOML basic string: JSON's escapes are TOML's, and no control character stays raw."""
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(str(value), ensure_ascii=False))
+
+
+def md_code(value: object) -> str:
+    """Text for inside a Markdown code span in a table: one line, no backticks, pipes escaped."""
+    return " ".join(UNSAFE.sub(" ", str(value)).replace("`", "'").replace("|", "\\|").split())
 
 
 def json_text(value: object) -> str:

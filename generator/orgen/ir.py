@@ -62,6 +62,8 @@ class Operation:
     response_type: str  # annotation, e.g. "_models.CompletionResponse" or "None"
     stream: Stream | None = None
     deprecated: bool = False
+    # The Accept header for a success body that is not JSON (e.g. "audio/*"); None: the client's default
+    accept: str | None = None
 
     @property
     def call(self) -> str:

@@ -4,26 +4,55 @@ from __future__ import annotations
 
 import ast
 import json
+import tempfile
 import warnings
 from pathlib import Path
 
+from .inheritance import flatten_conflicting_extensions
 from .ir import Api
+from .names import unique
+from .plan import SCHEMA_PREFIX
 from .problems import Problem, SpecError
+from .sanitize import field_aliases
 
 
 def generate_models(api: Api, templates: Path) -> str:
     """Source of `models.py` for `api`; every class the IR refers to is checked to exist."""
-    # Imported here: datamodel-code-generator takes a second to import and `--help` should not wait.
-    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
-
     schemas = api.model_document["components"]["schemas"]  # type: ignore[index]
     if not schemas:
         return "from __future__ import annotations\n"
-    with warnings.catch_warnings():
+    document = json.dumps(flatten_conflicting_extensions(api.model_document), sort_keys=False)
+    source, owners = _generate(document, api, templates, {})
+    # An inline schema named after its parent and field (`Model` + `pricing`) can take the name of a
+    # component (`ModelPricing`), which then gets a suffix while the IR refers to it by its name.
+    # The inline one yields its name instead, and the models are generated once more.
+    renames = _displaced_components(owners, list(schemas))
+    if renames:
+        source, owners = _generate(document, api, templates, renames)
+        if displaced := _displaced_components(owners, list(schemas)):
+            # Another inline schema took the freed name: the classes trade names in the source.
+            swapped = _give_back_names(source, owners, sorted(displaced))
+            if swapped is None:
+                raise SpecError([Problem(api.title, None, "/components/schemas", f"model names taken by inline schemas: {', '.join(sorted(displaced))}")])
+            source = swapped
+    # The library imports the base class by absolute name; a relative import keeps the package
+    # importable under any name and lets type checkers resolve it without a search path.
+    source = source.replace(f"from {api.package}._models import BaseModel", "from ._models import BaseModel", 1)
+    _check_classes(source, [m.class_name for m in api.models])
+    return source
+
+
+def _generate(document: str, api: Api, templates: Path, renames: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The models' source, and the schema each class was generated from (class name -> `$ref`)."""
+    # Imported here: datamodel-code-generator takes a second to import and `--help` should not wait.
+    from datamodel_code_generator import DataModelType, InputFileType, NamingStrategy, PythonVersion, generate
+
+    with warnings.catch_warnings(), tempfile.TemporaryDirectory() as folder:
         warnings.simplefilter("ignore")
+        metadata = Path(folder) / "models.json"
         try:
             source = generate(
-                json.dumps(api.model_document, sort_keys=False),
+                document,
                 input_file_type=InputFileType.OpenAPI,
                 output_model_type=DataModelType.PydanticV2BaseModel,
                 target_python_version=PythonVersion.PY_311,
@@ -36,18 +65,87 @@ def generate_models(api: Api, templates: Path) -> str:
                 use_standard_collections=True,
                 use_union_operator=True,
                 capitalise_enum_members=False,
+                # A one-value enum is a constant: `Literal["x"]`, the same type wherever it is declared,
+                # so a subclass (or a discriminated union) restating a base's tag agrees with it.
+                use_single_value_enum_as_const=True,
+                # ...and its own default: `InputText(text="hi")` needs no `type="input_text"`.
+                use_one_literal_as_default=True,
+                # Constraints go in `Field(...)`: `constr(...)` calls are not valid type annotations.
+                field_constraints=True,
+                # `Field(default=None)`, not `Field(None)`: type checkers read only the keyword, so a
+                # positional default would make an optional field look required to them.
+                use_default_kwarg=True,
+                # An enum-typed default is written as the member, not as the bare value.
+                set_default_enum_member=True,
+                # Inline schemas are named after their parent and field (`ChatRequestReasoningEffort`),
+                # not numbered (`Effort1`).
+                naming_strategy=NamingStrategy.FullPath,
+                # Inline union members are named after their tag (`MessagesRequestThinkingEnabled`).
+                use_tag_as_union_variant_name=True,
+                model_name_map=renames or None,
+                # Property names Python would read as other names get ASCII field names (and an alias).
+                aliases=field_aliases(api.model_document) or None,
+                # Every reference is internal by now; the library must never read a file or fetch a URL.
+                allow_remote_refs=False,
+                emit_model_metadata=metadata,
                 formatters=[],
                 custom_file_header="",
                 additional_imports=["typing.Any"],  # the open-enum hook in templates/models needs it
             )
         except Exception as exc:  # the library raises many kinds; each means this spec's schemas
             raise SpecError([Problem(api.title, None, "/components/schemas", f"cannot generate models: {exc}")]) from None
+        models = json.loads(metadata.read_text(encoding="utf-8"))["models"]
     assert isinstance(source, str)
-    # The library imports the base class by absolute name; a relative import keeps the package
-    # importable under any name and lets type checkers resolve it without a search path.
-    source = source.replace(f"from {api.package}._models import BaseModel", "from ._models import BaseModel", 1)
-    _check_classes(source, [m.class_name for m in api.models])
-    return source
+    return source, {str(model["class_name"]): str(model["source_ref"]) for model in models}
+
+
+def _displaced_components(owners: dict[str, str], components: list[str]) -> dict[str, str]:
+    """Class name -> new name, for each inline schema that holds a component's name.
+
+    A component with no class of its own was merged with the identical inline schema holding its
+    name (see `_give_back_names`): renaming that class would leave the name to no class at all.
+    """
+    taken = set(owners) | set(components)
+    generated = set(owners.values())
+    return {
+        name: unique(name, taken)
+        for name in components
+        if owners.get(name, SCHEMA_PREFIX + name) != SCHEMA_PREFIX + name and SCHEMA_PREFIX + name in generated
+    }
+
+
+def _give_back_names(source: str, owners: dict[str, str], components: list[str]) -> str | None:
+    """`source` with each component's class named as the component, trading names with the inline
+    class that holds it; None when the trades contradict each other.
+
+    A component without a class of its own was merged by the generator with the inline copy of it
+    that holds its name (bundled specs repeat a component inline); that name stays where it is.
+    """
+    by_ref = {ref: name for name, ref in owners.items()}
+    trades: dict[str, str] = {}
+    for name in components:
+        own = by_ref.get(SCHEMA_PREFIX + name)
+        if own is None:
+            continue
+        if trades.get(name, own) != own or trades.get(own, name) != name:
+            return None
+        trades[name], trades[own] = own, name
+    tree = ast.parse(source)
+    lines = [line.encode("utf-8") for line in source.splitlines(keepends=True)]
+    spots: list[tuple[int, int, str]] = []  # (line, byte column, name) of each mention of a class
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in trades:
+            spots.append((node.lineno, node.col_offset, node.id))
+        elif isinstance(node, ast.ClassDef) and node.name in trades:
+            line = lines[node.lineno - 1]
+            spots.append((node.lineno, line.index(node.name.encode(), node.col_offset + len("class")), node.name))
+    for node in tree.body:  # module-level aliases: `Name = ...`, `Name: TypeAlias = ...`
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        spots += [(t.lineno, t.col_offset, t.id) for t in targets if isinstance(t, ast.Name) and t.id in trades]
+    for number, column, name in sorted(spots, reverse=True):
+        line = lines[number - 1]
+        lines[number - 1] = line[:column] + trades[name].encode() + line[column + len(name.encode()) :]
+    return b"".join(lines).decode("utf-8")
 
 
 def _check_classes(source: str, expected: list[str]) -> None:

@@ -37,6 +37,9 @@ _TYPE_NAMES = frozenset(
     | {"Any", "Literal", "Mapping", "Sequence", "Required", "TypedDict"}
 )
 _PASCAL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+# Module names become file and folder names (a module per tag, the package from the title) and must
+# stay well within what file systems allow; longer spellings keep their first words.
+MAX_MODULE_LENGTH = 64
 _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 
 
@@ -72,6 +75,15 @@ def pascal(text: str, fallback: str = "Model") -> ClassName:
     if keyword.iskeyword(name) or name in _RESERVED_CLASSES or name in _BUILTINS:
         name += "Model"
     return ClassName(name)
+
+
+def module_name(text: str, fallback: str) -> PyName:
+    """A snake_case name for a module or package: `snake`, cut at a word boundary when very long."""
+    name = snake(text, fallback)
+    if len(name) <= MAX_MODULE_LENGTH:
+        return name
+    cut = name[:MAX_MODULE_LENGTH]
+    return snake(cut[: cut.rindex("_")] if "_" in cut else cut, fallback)
 
 
 def unique(name: str, taken: set[str]) -> str:

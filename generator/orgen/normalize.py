@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .pointer import follow, join
+from .pointer import follow, join, split
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 STREAM_EXTENSION = "x-orgen-stream"
@@ -128,12 +128,17 @@ def _flatten(value: Any) -> Iterator[Any]:
 
 
 def nullable_types(document: dict[str, Any], context: Context) -> None:
-    """Three spellings of "X or null" → X with `nullable: true`.
+    """Four spellings of "X or null" → X with `nullable: true`.
 
-    `type: [integer, 'null']`, `oneOf: [X, {type: 'null'}]` (also `anyOf`), and OpenAPI 3.0's
-    `nullable: true` all end as the non-null schema plus `nullable: true`.
+    `type: [integer, 'null']`, `oneOf: [X, {type: 'null'}]` (also `anyOf`), OpenAPI 3.0's
+    `nullable: true`, and a `null` among enum values (`enum: [low, high, null]`) all end as the
+    non-null schema plus `nullable: true`.
     """
     for pointer, node in walk_schemas(document):
+        values = node.get("enum")
+        if isinstance(values, list) and None in values and any(value is not None for value in values):
+            node["enum"] = [value for value in values if value is not None]
+            node["nullable"] = True
         types = node.get("type")
         if isinstance(types, list):
             rest = [t for t in types if t != "null"]
@@ -165,6 +170,41 @@ def nullable_types(document: dict[str, Any], context: Context) -> None:
 
 def _conflicts(node: dict[str, Any], variant: dict[str, Any], keyword: str) -> bool:
     return any(key in node and key != keyword and node[key] != value for key, value in variant.items())
+
+
+# Keywords that only document a schema; a reference may carry them as siblings in OpenAPI 3.1.
+_ANNOTATIONS = frozenset({"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly", "externalDocs"})
+
+
+def annotated_refs(document: dict[str, Any], context: Context) -> None:
+    """A reference wrapped in `allOf` only to describe it: `allOf: [{$ref: X}, {description: ...}]`.
+
+    OpenAPI 3.0 ignores the siblings of `$ref`, so specs wrap a property's reference in `allOf` to
+    give it a description or an example. Read literally that is a new schema extending X: a subclass
+    of X, or for a union X a union of subclasses that loses X's discriminator. → `{$ref: X,
+    description: ...}`, which 3.1 allows. A named schema keeps its `allOf`: it is a type of its own.
+    """
+    for pointer, node in walk_schemas(document):
+        parts = node.get("allOf")
+        if not isinstance(parts, list) or _is_named_schema(pointer):
+            continue
+        refs = [part for part in parts if isinstance(part, dict) and "$ref" in part]
+        notes = [part for part in parts if not (isinstance(part, dict) and "$ref" in part)]
+        if len(refs) != 1 or set(refs[0]) != {"$ref"} or not all(isinstance(n, dict) and set(n) <= _ANNOTATIONS for n in notes):
+            continue
+        if not set(node) - {"allOf"} <= _ANNOTATIONS | {"nullable"}:
+            continue  # the wrapper also constrains: it is more than a described reference
+        del node["allOf"]
+        node["$ref"] = refs[0]["$ref"]
+        for note in notes:
+            for key, value in note.items():
+                node.setdefault(key, value)
+        context.notes.append(f"{pointer}: described reference unwrapped from allOf")
+
+
+def _is_named_schema(pointer: str) -> bool:
+    tokens = split(pointer)
+    return len(tokens) == 3 and tokens[:2] == ["components", "schemas"]
 
 
 def discriminate_literal_unions(document: dict[str, Any], context: Context) -> None:
@@ -224,7 +264,13 @@ def streaming_flag(document: dict[str, Any], context: Context) -> None:
     OpenRouter streams the 200 response schema as server-sent events when `stream: true` is sent,
     though its spec declares only `application/json`. Marked with `x-orgen-stream` so the client gets
     a `stream=True` overload yielding that schema.
+
+    A spec that declares `text/event-stream` responses anywhere is taken at its word: it says where
+    events are streamed, and a `stream` field elsewhere is plain data (OpenRouter's preset endpoints
+    accept a whole chat request, `stream` included, and ignore it).
     """
+    if _declares_event_streams(document):
+        return
     for path, method, operation in operations(document):
         if STREAM_EXTENSION in operation:
             continue
@@ -244,6 +290,16 @@ def streaming_flag(document: dict[str, Any], context: Context) -> None:
             continue
         operation[STREAM_EXTENSION] = {"parameter": "stream", "schema": copy.deepcopy(event)}
         context.notes.append(f"{join('/paths', path, method)}: streams its 200 schema when stream=true")
+
+
+def _declares_event_streams(document: dict[str, Any]) -> bool:
+    for _, _, operation in operations(document):
+        for response in (operation.get("responses") or {}).values():
+            response = deref(document, response)
+            content = response.get("content") if isinstance(response, dict) else None
+            if isinstance(content, dict) and "text/event-stream" in content:
+                return True
+    return False
 
 
 def bearer_header_to_security(document: dict[str, Any], context: Context) -> None:
@@ -293,6 +349,7 @@ PASSES: list[Pass] = [
     unwrap_fern_enum_items,
     flatten_tags,
     nullable_types,
+    annotated_refs,
     discriminate_literal_unions,
     streaming_flag,
     bearer_header_to_security,

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from . import __version__
+from . import __version__, guard, record
 from .config import Config
 from .document import Document, read_document
 from .format import format_files
 from .ir import Api
+from .load import display_path
 from .models import generate_models
 from .normalize import Context, normalize
 from .plan import plan
 from .problems import Problem, Problems, SpecError
+from .record import Record
 from .refs import resolve_refs
 from .render import render, templates_dir
+from .sanitize import sanitize_schemas
+from .shape import check_shape
 from .write import MANIFEST, Manifest, diff, reusable_texts, sha256, write_tree
 
 Progress = Callable[[str], None]
@@ -32,6 +36,7 @@ class Output:
     api: Api
     warnings: list[Problem]
     previous: Manifest | None
+    inputs: list[Path]
 
 
 def load_normalized(spec: Path, config: Config, allow_remote_refs: bool = False) -> tuple[Document, dict[str, Any]]:
@@ -39,6 +44,7 @@ def load_normalized(spec: Path, config: Config, allow_remote_refs: bool = False)
     document = read_document(spec)
     _check_openapi(document)
     resolve_refs(document, allow_remote=allow_remote_refs)
+    check_shape(document)
     return document, normalize(document.root, Context(base_url=config.base_url))
 
 
@@ -47,12 +53,13 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     clock = _Clock(progress)
     document, normalized = load_normalized(spec, config, allow_remote_refs)
     clock.step("loaded and normalized")
-    problems = Problems()
+    problems = Problems(list(document.warnings))
+    sanitize_schemas(normalized, problems, document.where)
     api = plan(normalized, config, problems, document.where)
     problems.check(strict=config.strict)
     clock.step(f"planned {len(api.operations)} operations, {len(api.models)} models")
     templates = templates_dir()
-    rendered = render(api, generate_models(api, templates), spec.name, templates)
+    rendered = render(api, _models(api, templates, spec), spec.name, templates)
     clock.step(f"rendered {len(rendered)} files")
     previous = Manifest.read(config.out)
     reused = reusable_texts(config.out, previous, rendered)
@@ -69,19 +76,58 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
         ],
     )
     files[MANIFEST] = manifest.to_text()
-    return Output(files, api, problems.warnings, previous)
+    return Output(files, api, problems.warnings, previous, [spec, *document.referenced])
 
 
 def build(spec: Path, config: Config, progress: Progress = lambda _: None, allow_remote_refs: bool = False) -> tuple[Output, list[PurePosixPath]]:
     """Generate and write; returns the output and the paths that changed on disk."""
+    before = _fingerprint(spec, config, allow_remote_refs)
     output = generate(spec, config, progress, allow_remote_refs)
-    return output, write_tree(config.out, output.files, output.previous)
+    changed = write_tree(config.out, output.files, output.previous)
+    _remember(before, config, output)
+    return output, changed
 
 
 def check(spec: Path, config: Config, progress: Progress = lambda _: None, allow_remote_refs: bool = False) -> tuple[Output, str]:
     """Generate and compare with what is on disk; returns the unified diff ('' when in sync)."""
+    before = _fingerprint(spec, config, allow_remote_refs)
     output = generate(spec, config, progress, allow_remote_refs)
-    return output, diff(config.out, output.files, output.previous)
+    drift = diff(config.out, output.files, output.previous)
+    if not drift:
+        _remember(before, config, output)
+    return output, drift
+
+
+def _fingerprint(spec: Path, config: Config, allow_remote_refs: bool) -> tuple[str, str] | None:
+    """The context and the spec's hash, taken before generating (a spec edited meanwhile is not recorded)."""
+    if record.cache_dir() is None:
+        return None
+    try:
+        return record.context(spec, config, allow_remote_refs), sha256(spec.read_bytes())
+    except OSError:
+        return None
+
+
+def _remember(before: tuple[str, str] | None, config: Config, output: Output) -> None:
+    if before is None:
+        return
+    try:
+        inputs = {str(path.resolve()): sha256(path.read_bytes()) for path in output.inputs}
+    except OSError:
+        return
+    if inputs.get(str(output.inputs[0].resolve())) != before[1]:
+        return
+    outputs = {str(path): sha256(text) for path, text in output.files.items()}
+    warnings = [str(problem) for problem in output.warnings]
+    record.save(config.out, Record(before[0], inputs, outputs, warnings, len(output.api.operations)))
+
+
+def _models(api: Api, templates: Path, spec: Path) -> str:
+    try:
+        with guard.room_to_recurse():
+            return generate_models(api, templates)
+    except SpecError as error:  # about the spec's schemas: located in the spec, not in the library
+        raise SpecError([replace(problem, file=display_path(spec)) for problem in error.problems]) from None
 
 
 def _check_openapi(document: Document) -> None:

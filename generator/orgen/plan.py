@@ -14,7 +14,7 @@ from typing import Any
 from .config import Config
 from .escape import literal
 from .ir import Api, Auth, ModelInfo, Operation, Param, Resource, Stream, TypedDictDef, TypedDictField
-from .names import ClassName, PyName, pascal, snake, unique, unique_classes, words
+from .names import ClassName, PyName, module_name, pascal, snake, unique, unique_classes, words
 from .normalize import HTTP_METHODS, STREAM_EXTENSION, deref
 from .pointer import follow, join
 from .problems import Problems
@@ -28,7 +28,22 @@ _METHOD_KWARGS = {
 }
 # Method names share the class scope with the annotations of later methods: never a type used there.
 # Containers in resource annotations are spelled `List`/`Dict`, so `list` stays a fine method name.
-_METHOD_RESERVED = frozenset({"str", "int", "float", "bool", "bytes", "object", "type", "cast", "overload"})
+# The resource's own attributes (`with_raw_response`, ...) are taken too.
+_METHOD_RESERVED = frozenset(
+    {"str", "int", "float", "bool", "bytes", "object", "type", "cast", "overload", "with_raw_response", "with_streaming_response"}
+)
+# Names that the package's __init__.py and _client.py define or import besides the client classes.
+_PACKAGE_NAMES = frozenset(
+    {
+        "APIConnectionError", "APIError", "APIResponse", "APIResponseValidationError", "APIStatusError",
+        "APITimeoutError", "AsyncStream", "AuthenticationError", "BadRequestError", "ConflictError",
+        "InternalServerError", "NOT_GIVEN", "NotFoundError", "NotGiven", "PermissionDeniedError", "RateLimitError",
+        "Stream", "UnprocessableEntityError", "Mapping", "Timeout", "SyncAPIClient", "AsyncAPIClient",
+        "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "DEFAULT_BASE_URL", "API_KEY_ENV", "BASE_URL_ENV",
+    }
+)
+# File names Windows reserves for devices, whatever their extension: a module must not be one.
+_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)})
 # Attributes of the client base class that a resource must not shadow.
 _CLIENT_ATTRIBUTES = {"close", "request", "request_stream", "with_options", "base_url", "api_key", "timeout", "max_retries"}
 _JSON_TYPES = re.compile(r"^application/([\w.+-]*\+)?json(;.*)?$|^\*/\*$", re.I)
@@ -63,8 +78,14 @@ class Planner:
     def plan(self) -> Api:
         info = self.document.get("info") or {}
         title = str(info.get("title") or "API")
-        package = PyName(self.config.package_name or snake(title, "client"))
+        package = PyName(self.config.package_name or module_name(title, "client"))
+        if package in _DEVICE_NAMES:
+            package = PyName(f"{package}_client")
         client_name = ClassName(self.config.client_name or pascal(title, "Client"))
+        if client_name in _PACKAGE_NAMES or f"Async{client_name}" in _PACKAGE_NAMES:
+            if self.config.client_name:
+                self.problems.error(*self.where(""), "", f"client name {client_name!r} is taken by a name the package exports or imports")
+            client_name = ClassName(f"{client_name}Client")
         for name, schema in self.schemas.items():
             self.model_schemas[self.classes[name]] = self._rewrite_refs(schema)
         resources = self._resources()
@@ -146,7 +167,18 @@ class Planner:
                 taken_methods[resource_name] = set()
             name = PyName(unique(method_name, taken_methods[resource_name]))
             resource.operations.append(self._operation(path, method, operation, pointer, resource.name, name, operation_id))
-        return [resources[key] for key in sorted(resources)]
+        ordered = [resources[key] for key in sorted(resources)]
+        # `a_1` and `a1` both spell `A1`, and `async_foo` spells the async twin of `foo`: every class
+        # name and its `Async` twin must be distinct, since resources/__init__.py imports them all.
+        taken: set[str] = set()
+        for resource in ordered:
+            name = resource.class_name
+            counter = 2
+            while name in taken or f"Async{name}" in taken:
+                name, counter = ClassName(f"{resource.class_name}{counter}"), counter + 1
+            taken |= {name, f"Async{name}"}
+            resource.class_name = name
+        return ordered
 
     def _operations(self) -> Iterator[tuple[str, str, dict[str, Any], str]]:
         for path, item in sorted((self.document.get("paths") or {}).items()):
@@ -172,16 +204,14 @@ class Planner:
         override = self.config.operations.get(operation_id)
         if override:
             resource, _, name = override.partition(".")
-            return snake(resource, "api"), snake(name, "call", _METHOD_RESERVED)
+            return _resource_name(resource), snake(name, "call", _METHOD_RESERVED)
         tags = operation.get("tags") or []
         segments = [s for s in path.split("/") if s and not s.startswith("{")]
         group = _extension(operation, _GROUP_EXTENSIONS)
-        resource = snake(group or (str(tags[0]) if tags else (segments[0] if segments else "default")), "api")
+        resource = _resource_name(group or (str(tags[0]) if tags else (segments[0] if segments else "default")))
         named = _extension(operation, _NAME_EXTENSIONS)
         if named:
             return resource, snake(named, method, _METHOD_RESERVED)
-        if resource in _CLIENT_ATTRIBUTES:
-            resource = PyName(resource + "_")
         resource_words = set(words(resource))
         resource_words |= {w[:-1] for w in resource_words if w.endswith("s")} | {w + "s" for w in resource_words}
         kept = [w for w in words(operation_id) if w not in resource_words]
@@ -209,6 +239,7 @@ class Planner:
                 self._warn(pointer, f"cookie parameter {param.get('name')!r} is not supported; ignored")
                 continue
             schema = param.get("schema") or _schema_of_content(param.get("content")) or {}
+            schema = schema if isinstance(schema, dict) else {}  # `schema: true` (3.1) admits any value
             hint = f"{pascal(name)}{pascal(str(param['name']))}"
             params.append(
                 Param(
@@ -238,6 +269,7 @@ class Planner:
             response_type=self._response_type(operation, pointer, pascal(operation_id)),
             stream=stream,
             deprecated=bool(operation.get("deprecated")),
+            accept=self._accept(operation),
         )
 
     def _body(self, operation: dict[str, Any], pointer: str, hint: str, taken: set[str]) -> tuple[Any, list[Param]]:
@@ -368,6 +400,21 @@ class Planner:
                 return "str"
             return "bytes"  # audio/*, video/mp4, application/octet-stream, ...: the body as is
         return "None"
+
+    def _accept(self, operation: dict[str, Any]) -> str | None:
+        """The media types of a non-JSON success body (the response `_response_type` picks), for Accept.
+
+        The client asks for JSON by default; a server negotiating content would refuse that for an
+        operation that only answers with, say, `audio/*` or `application/octet-stream`.
+        """
+        for _, response in self._success_responses(operation):
+            content = response.get("content") or {}
+            if any(_JSON_TYPES.match(str(t)) for t in content):
+                return None
+            types = [str(t) for t in content if t != _SSE]
+            if types:
+                return ", ".join(types)
+        return None
 
     # -- types -----------------------------------------------------------------------------------
     def _ref_class(self, ref: str) -> ClassName:
@@ -564,6 +611,12 @@ def split_union(annotation: str) -> list[str]:
             start = index + 3
     parts.append(annotation[start:])
     return [part for part in parts if part]
+
+
+def _resource_name(text: str) -> PyName:
+    """A resource's attribute on the client, and the name of its module and docs page."""
+    name = module_name(text, "api")
+    return PyName(name + "_") if name in _CLIENT_ATTRIBUTES or name in _DEVICE_NAMES else name
 
 
 def _extension(operation: dict[str, Any], names: tuple[str, ...]) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,12 +20,20 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        where = f"{_visible(self.file)}:{self.line}" if self.line is not None else _visible(self.file)
         # One line, always: a message quoting spec text must not break the format.
         message = " ".join(self.message.split())
         if self.pointer is None:  # about a file, not a node of the spec
             return f"{where}: {message}"
-        return f"{where}: {self.pointer or '/'}: {message}"
+        return f"{where}: {_visible(self.pointer) or '/'}: {message}"
+
+
+def _visible(text: str) -> str:
+    """`text` with line breaks and other control characters written as escapes (pointers hold any key)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 class SpecError(Exception):

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from .document import Document
 from .load import Locator, display_path, load_sources
 from .pointer import follow, join, split
-from .problems import Problem, SpecError
+from .problems import Problem, Severity, SpecError
 
 _REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
@@ -40,6 +40,7 @@ class _Resolver:
 
     def run(self) -> None:
         self._walk(self.document.root, "", None)
+        self.document.referenced = sorted(self.files)
         if not self.problems:
             self._check_cycles()
         if self.problems:
@@ -53,19 +54,25 @@ class _Resolver:
             if isinstance(current, dict):
                 ref = current.get("$ref")
                 if isinstance(ref, str):
-                    current["$ref"] = self._resolve(ref, where, external)
+                    resolved = self._resolve(ref, where, external)
+                    if resolved is None:
+                        del current["$ref"]
+                    else:
+                        current["$ref"] = resolved
                 stack.extend((value, join(where, key)) for key, value in current.items() if key != "$ref")
             elif isinstance(current, list):
                 stack.extend((value, f"{where}/{index}") for index, value in enumerate(current))
 
-    def _resolve(self, ref: str, where: str, external: _External | None) -> str:
+    def _resolve(self, ref: str, where: str, external: _External | None) -> str | None:
+        """The internal ref that replaces `ref`; None drops it (an accepted remote ref)."""
         target_file, _, fragment = ref.partition("#")
         fragment = unquote(fragment)
         if _REMOTE.match(ref):
-            message = "remote $ref refused (no network access while building)"
-            if not self.allow_remote:
-                message = f"remote $ref {ref!r} refused; orgen reads only local files"
-            self._error(where, external, message)
+            # Never fetched: a build must not depend on (or leak the spec to) a network location.
+            if self.allow_remote:
+                self._report(where, external, f"remote $ref {ref!r} not fetched (orgen never makes network calls); its value is untyped", "warning")
+                return None
+            self._error(where, external, f"remote $ref {ref!r} refused; orgen reads only local files (or pass --allow-remote-refs to leave it untyped)")
             return ref
         if not target_file:
             if external is not None:  # a fragment inside a referenced file means that file
@@ -135,11 +142,15 @@ class _Resolver:
         return "#" + target
 
     def _error(self, where: str, external: _External | None, message: str) -> None:
+        self._report(where, external, message, "error")
+
+    def _report(self, where: str, external: _External | None, message: str, severity: Severity) -> None:
         pointer = join(where, "$ref")
         if external is None:
-            self.problems.append(self.document.problem(pointer, message))
+            problem = self.document.problem(pointer, message, severity)
         else:
-            self.problems.append(Problem(external.locator.file, external.locator.line(""), pointer, message))
+            problem = Problem(external.locator.file, external.locator.line(""), pointer, message, severity)
+        (self.problems if severity == "error" else self.document.warnings).append(problem)
 
     # -- cycles ----------------------------------------------------------------------------------
     def _check_cycles(self) -> None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
+import ast
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .escape import comment, docstring, literal, markdown
+from .escape import comment, docstring, literal, markdown, md_code, toml
 from .ir import Api, Operation
+
+if TYPE_CHECKING:
+    import jinja2
 
 RUNTIME_MODULES = ("_base_client.py", "_exceptions.py", "_models.py", "_response.py", "_streaming.py", "_types.py")
 _FLAVOURS = [
@@ -24,7 +25,7 @@ _FLAVOURS = [
     },
 ]
 _EXPORTS = [
-    "APIConnectionError", "APIError", "APIResponse", "APIStatusError", "APITimeoutError", "AsyncStream",
+    "APIConnectionError", "APIError", "APIResponse", "APIResponseValidationError", "APIStatusError", "APITimeoutError", "AsyncStream",
     "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "NOT_GIVEN", "NotFoundError",
     "NotGiven", "PermissionDeniedError", "RateLimitError", "Stream", "UnprocessableEntityError", "models", "params",
 ]
@@ -37,6 +38,8 @@ def templates_dir() -> Path:
 
 
 def environment(templates: Path) -> jinja2.Environment:
+    import jinja2  # here, not at the top: an up-to-date `--check` never renders
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
@@ -48,9 +51,9 @@ def environment(templates: Path) -> jinja2.Environment:
         docstring=docstring,
         comment=comment,
         markdown=markdown,
-        toml=lambda value: json.dumps(str(value), ensure_ascii=False),  # a JSON string is a TOML basic string
+        toml=toml,
         md_cell=lambda value: " ".join(markdown(value).replace("|", "\\|").split()),
-        md_code=lambda value: str(value).replace("`", "'").replace("|", "\\|"),
+        md_code=md_code,
     )
     return env
 
@@ -114,10 +117,15 @@ def _example(api: Api, streaming: bool) -> dict[str, str] | None:
 
 
 def _placeholder(annotation: str) -> str:
-    first = annotation.split(" | ")[0]
-    if first.startswith("Literal["):
-        return first[len("Literal[") :].split(",")[0].rstrip("]")
-    return {"str": '"..."', "int": "1", "float": "1.0", "bool": "True", "bytes": 'b"..."'}.get(first, "...")
+    """An example value for an argument: the first literal it allows, else one of its first type."""
+    first = ast.parse(annotation, mode="eval").body  # read, not split: a literal may hold ", " or " | "
+    while isinstance(first, ast.BinOp):
+        first = first.left
+    if isinstance(first, ast.Subscript) and isinstance(first.value, ast.Name) and first.value.id == "Literal":
+        value = first.slice.elts[0] if isinstance(first.slice, ast.Tuple) else first.slice
+        return ast.unparse(value)
+    name = first.id if isinstance(first, ast.Name) else ""
+    return {"str": '"..."', "int": "1", "float": "1.0", "bool": "True", "bytes": 'b"..."'}.get(name, "...")
 
 
 __all__ = ["RUNTIME_MODULES", "Operation", "render", "templates_dir"]

@@ -13,7 +13,6 @@ from typing import Generic, TypeVar
 import httpx
 
 from ._exceptions import APIConnectionError, APIError, APITimeoutError
-from ._models import parse_partial
 
 __all__ = ["AsyncStream", "SSEDecoder", "ServerSentEvent", "Stream"]
 
@@ -126,6 +125,8 @@ def _decode_event(cast_to: type[_T], sse: ServerSentEvent) -> _T:
         error = payload["error"]
         message = error.get("message")
         raise APIError(message if isinstance(message, str) else json.dumps(error), body=payload)
+    from ._models import parse_partial  # pydantic is imported on first use, not with the package
+
     return parse_partial(cast_to, payload)
 
 

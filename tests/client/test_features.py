@@ -117,6 +117,8 @@ def test_binary_download_returns_bytes(features: ModuleType, server: ScriptedSer
     data = call(features, server, mode, lambda c: c.files.download(file_id="f/1"))
     assert data == payload
     assert server.requests[0].path == "/files/f%2F1/content"
+    # The operation only answers with octet-stream: asking for JSON would invite a 406.
+    assert server.requests[0].headers["accept"] == "application/octet-stream"
 
 
 def test_streaming_download_reads_the_body_in_chunks(features: ModuleType, server: ScriptedServer, tmp_path: Path) -> None:
@@ -203,3 +205,19 @@ def test_feature_client_passes_mypy_strict(features: ModuleType) -> None:
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_union_member_added_later_parses_as_a_plain_object(features: ModuleType, server: ScriptedServer, mode: str) -> None:
+    server.enqueue(json_reply({"type": "paused", "reason": "maintenance"}))
+    shape = call(features, server, mode, lambda c: c.shapes.get(id="s1"))
+    assert not isinstance(shape, (features.models.Started, features.models.Progress))
+    assert shape.type == "paused" and shape.reason == "maintenance"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_body_that_fits_nothing_raises_an_api_error(features: ModuleType, server: ScriptedServer, mode: str) -> None:
+    server.enqueue(json_reply(["not", "an", "event"]))
+    with pytest.raises(features.APIResponseValidationError) as caught:
+        call(features, server, mode, lambda c: c.shapes.get(id="s1"))
+    assert isinstance(caught.value, features.APIError) and caught.value.body == ["not", "an", "event"]

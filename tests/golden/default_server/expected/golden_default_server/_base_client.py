@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
+import importlib
 import io
 import json
 import math
@@ -18,12 +20,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 from types import TracebackType
-from typing import Literal, Self, TypeVar, cast
+from typing import Any, Literal, Self, TypeVar, cast
 
 import httpx
 
 from ._exceptions import APIConnectionError, APIError, APITimeoutError, make_status_error
-from ._models import to_wire
 from ._response import (
     RAW_RESPONSE_HEADER,
     STREAMED_RESPONSE_HEADER,
@@ -40,10 +41,12 @@ __all__ = [
     "AsyncAPIResource",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "LazyModule",
     "RequestOptions",
     "SyncAPIClient",
     "SyncAPIResource",
     "format_path",
+    "to_wire",
 ]
 
 _T = TypeVar("_T")
@@ -58,6 +61,33 @@ _MAX_RETRY_AFTER = 60.0
 _RETRY_COUNT_HEADER = "x-retry-count"
 
 _PATH_PARAM = re.compile(r"\{([^{}]*)\}")
+
+
+def to_wire(value: object) -> object:
+    """`_models.to_wire`, imported on first use so that importing the package does not load pydantic."""
+    from ._models import to_wire as convert
+
+    return convert(value)
+
+
+class LazyModule:
+    """A module imported when one of its attributes is first read (for the large `models` module)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        # Called only for names not read before: each is kept, so later reads cost nothing.
+        value = getattr(importlib.import_module(self._name), attribute)
+        setattr(self, attribute, value)
+        return value
+
+
+@functools.lru_cache(maxsize=512)
+def _join_url(base: str, path: str) -> httpx.URL:
+    # Plain concatenation: resolving the path as a relative reference would drop
+    # the base URL's own path (e.g. /api/v1) whenever the path starts with "/".
+    return httpx.URL(base.rstrip("/") + "/" + path.lstrip("/"))
 
 
 def _to_str(value: object) -> str:
@@ -281,9 +311,8 @@ class _BaseClient:
         self._user_agent = user_agent
 
     def _url(self, path: str) -> httpx.URL:
-        # Plain concatenation: resolving the path as a relative reference would drop
-        # the base URL's own path (e.g. /api/v1) whenever the path starts with "/".
-        return httpx.URL(str(self.base_url).rstrip("/") + "/" + path.lstrip("/"))
+        # Parsed once per base URL and path (URLs are immutable, so they can be shared).
+        return _join_url(str(self.base_url), path)
 
     def _build_headers(self, options: RequestOptions, *, accept: str) -> httpx.Headers:
         headers = httpx.Headers()

@@ -6,7 +6,7 @@ from typing import Literal
 from ._models import BaseModel
 
 
-class Status(StrEnum):
+class ThingStatus(StrEnum):
     active = "active"
     archived = "archived"
 
@@ -27,5 +27,5 @@ class Thing(BaseModel):
     A thing; `kind` is a one-value literal and `status` a Fern enum.
     """
 
-    kind: Literal["thing"]
-    status: Status
+    kind: Literal["thing"] = "thing"
+    status: ThingStatus

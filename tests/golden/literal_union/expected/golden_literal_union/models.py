@@ -7,12 +7,12 @@ from pydantic import Field, RootModel
 
 
 class Circle(BaseModel):
-    type: Literal["circle"]
+    type: Literal["circle"] = "circle"
     radius: float
 
 
 class Square(BaseModel):
-    type: Literal["square"]
+    type: Literal["square"] = "square"
     side: float
 
 

@@ -9,6 +9,7 @@ import httpx
 
 __all__ = [
     "APIConnectionError",
+    "APIResponseValidationError",
     "APIError",
     "APIStatusError",
     "APITimeoutError",
@@ -78,6 +79,10 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """HTTP 5xx: the server failed to handle the request."""
+
+
+class APIResponseValidationError(APIError):
+    """A successful response whose body fits neither the spec nor a lenient reading of it."""
 
 
 class APIConnectionError(APIError):

@@ -12,6 +12,7 @@ import pydantic
 import pydantic_core
 from pydantic import ConfigDict
 
+from ._exceptions import APIResponseValidationError
 from ._types import NotGiven
 
 __all__ = ["BaseModel", "parse_as", "parse_partial", "to_wire"]
@@ -89,21 +90,30 @@ def parse_as(cast_to: type[_T], data: object) -> _T:
 
 
 def parse_partial(cast_to: type[_T], data: object) -> _T:
-    """Like `parse_as`, but for streamed events, which are partial objects.
+    """Like `parse_as`, but a body that does not match the spec still parses.
 
-    Servers stream chunks of a response in which a field the spec requires may still be null or
-    missing (a `finish_reason` that is null until the last chunk, say). Such an event parses
-    anyway: every field that validates is typed as usual, and the ones that do not keep the
-    value the server sent, instead of failing the whole stream.
+    A server may be newer than the spec the client was built from, and streamed chunks are
+    partial objects (a `finish_reason` that is null until the last chunk, say). So when strict
+    validation fails, a model is built field by field: every field that validates is typed as
+    usual and the others keep the value the server sent; an object matching no member of a
+    union (a variant added later) becomes a plain `BaseModel` whose fields are its attributes.
+    Anything else raises `APIResponseValidationError`.
     """
     try:
         return parse_as(cast_to, data)
-    except pydantic.ValidationError:
-        if not (
-            isinstance(cast_to, type) and issubclass(cast_to, BaseModel) and isinstance(data, dict)
-        ):
-            raise
-        return cast(_T, _construct_partial(cast_to, data))
+    except pydantic.ValidationError as error:
+        if isinstance(data, dict):
+            if isinstance(cast_to, type) and issubclass(cast_to, BaseModel):
+                return cast(_T, _construct_partial(cast_to, data))
+            if _models_in(cast_to):
+                return cast(_T, BaseModel.model_validate(data))
+        raise APIResponseValidationError(
+            f"The response does not match the API's schema: {error}", body=data
+        ) from error
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    return [c for c in get_args(annotation) if isinstance(c, type) and issubclass(c, BaseModel)]
 
 
 def _construct_partial(model: type[BaseModel], data: Mapping[str, object]) -> BaseModel:
@@ -134,6 +144,7 @@ def _partial_value(annotation: Any, value: object) -> object:
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
     """The model class of `Model` or `Model | None`, if that is what the annotation is."""
-    candidates = [annotation, *get_args(annotation)]
-    models = [c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    models = _models_in(annotation)
     return models[0] if len(models) == 1 else None

@@ -11,7 +11,6 @@ from typing import Any, Generic, ParamSpec, Self, TypeVar, cast
 import httpx
 
 from ._exceptions import APIError
-from ._models import parse_as
 
 __all__ = [
     "APIResponse",
@@ -56,7 +55,11 @@ def parse_response(cast_to: type[_T], response: httpx.Response) -> _T:
             f"Could not decode the response body as JSON (content-type {content_type!r})",
             body=response.text,
         ) from exc
-    return parse_as(cast_to, data)
+    from ._models import (
+        parse_partial,
+    )  # pydantic is imported on the first parsed response, not with the package
+
+    return parse_partial(cast_to, data)
 
 
 class APIResponse(Generic[_T]):

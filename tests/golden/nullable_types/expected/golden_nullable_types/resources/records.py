@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any, Dict, List, Literal, cast, overload
+from typing import TYPE_CHECKING, Any, Dict, List, Literal, cast, overload
 
-from .. import models as _models
-from .. import params as _params
-from .._base_client import AsyncAPIResource, RequestOptions, SyncAPIResource, format_path
-from .._models import to_wire
+from .._base_client import (
+    AsyncAPIResource,
+    LazyModule,
+    RequestOptions,
+    SyncAPIResource,
+    format_path,
+    to_wire,
+)
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._streaming import AsyncStream, Stream
 from .._response import (
@@ -30,6 +34,13 @@ from .._types import (
     header_values,
     strip_not_given,
 )
+
+if TYPE_CHECKING:
+    from .. import models as _models
+    from .. import params as _params
+else:  # imported on first use: a large API's models take long to import
+    _models = LazyModule(__name__.rsplit(".", 2)[0] + ".models")
+    _params = LazyModule(__name__.rsplit(".", 2)[0] + ".params")
 
 __all__ = [
     "Records",

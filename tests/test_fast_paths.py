@@ -1,0 +1,108 @@
+"""Shortcuts that make orgen fast must not change what it says or writes.
+
+The record of the last build (an unchanged `--check` or rebuild answers without regenerating),
+JSON line lookups on demand, black run on pieces of a big file, one ruff process for all files,
+and a generated package that imports its models only when they are used.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from orgen import format as formatting
+from orgen.load import _JsonIndex
+
+from .conftest import SEED_SPEC, Orgen
+
+ARGS = ("--package-name", "openrouter_client", "--client-name", "OpenRouter")
+
+
+def test_unchanged_check_answers_from_the_record_and_any_change_falls_back(orgen: Orgen, tmp_path: Path) -> None:
+    spec, out = tmp_path / "openapi.yaml", tmp_path / "out"
+    shutil.copy(SEED_SPEC, spec)
+    env = {"ORGEN_CACHE_DIR": str(tmp_path / "cache")}
+    assert orgen("build", spec, "--out", out, *ARGS, cwd=tmp_path, env=env).returncode == 0
+
+    recorded = orgen("build", spec, "--out", out, *ARGS, "--check", cwd=tmp_path, env=env)
+    assert recorded.returncode == 0 and "unchanged since the last build" in recorded.stderr
+    rebuilt = orgen("build", spec, "--out", out, *ARGS, cwd=tmp_path, env=env)
+    assert rebuilt.returncode == 0 and "wrote 0 changed" in rebuilt.stderr
+
+    # Without a record the full pipeline runs and agrees.
+    full = orgen("build", spec, "--out", out, *ARGS, "--check", cwd=tmp_path, env={"ORGEN_CACHE_DIR": ""})
+    assert full.returncode == 0 and "loaded and normalized" in full.stderr
+
+    # An edited output file: the record no longer matches, and the real diff is reported.
+    models = out / "openrouter_client" / "models.py"
+    models.write_text(models.read_text() + "# edited\n")
+    drift = orgen("build", spec, "--out", out, *ARGS, "--check", cwd=tmp_path, env=env)
+    assert drift.returncode == 1 and "-# edited" in drift.stdout
+    assert orgen("build", spec, "--out", out, *ARGS, cwd=tmp_path, env=env).returncode == 0
+
+    # A changed spec or a different option is a different build.
+    spec.write_text(spec.read_text().replace("Create a completion", "Create a text completion", 1))
+    changed = orgen("build", spec, "--out", out, *ARGS, "--check", cwd=tmp_path, env=env)
+    assert changed.returncode == 1 and "unchanged since the last build" not in changed.stderr
+    other = orgen("build", spec, "--out", out, *ARGS, "--check", "--formatter", "none", cwd=tmp_path, env=env)
+    assert "unchanged since the last build" not in other.stderr
+
+
+def test_json_lines_are_found_by_walking_only_the_path() -> None:
+    text = '{\n "a": [\n  1,\n  {"b": 2,\n   "c": [ ]}\n ],\n "d": {"e": "x"},\n "d2": "y"\n}\n'
+    index = _JsonIndex(text)
+    expected = {"": 1, "/a": 2, "/a/0": 3, "/a/1": 4, "/a/1/b": 4, "/a/1/c": 5, "/d": 7, "/d2": 8}
+    assert {pointer: index.line(pointer) for pointer in expected} == expected
+    # A missing node answers with its nearest existing ancestor, in any order of lookups.
+    assert index.line("/a/1/c/0") == 5 and index.line("/a/7") == 2 and index.line("/zz/y") == 1
+    assert index.line("/d/e") == 7 and index.line("/a/01") == 2
+
+
+def _many_classes(count: int) -> str:
+    parts = ["# header\nfrom __future__ import annotations\nfrom typing import Any\n\n\n"]
+    for index in range(count):
+        parts.append(
+            f"class Model{index}(object):\n    '''Doc {index}.'''\n    a: int = {index}\n    b: dict[str,Any] = {{'k':[1,2,3]}}\n\n\n"
+            f"# about {index}\nclass Commented{index}: pass\n\n"
+            f"@staticmethod\ndef helper{index}(x:int)->int:\n    return x\n\n\n"
+        )
+    return "".join(parts)
+
+
+def test_black_in_pieces_equals_black_on_the_whole_file() -> None:
+    source = _many_classes(600)
+    pieces = formatting._pieces(source)
+    assert len(pieces) > 2 and "".join(pieces) == source
+    whole = formatting._black(source)
+    assert formatting._join([formatting._black(piece) for piece in pieces]) == whole
+    # Through the pool, as a build of a large spec formats.
+    files = {PurePosixPath("pkg/models.py"): source, PurePosixPath("pkg/small.py"): "x=1\n"}
+    assert formatting.format_files(files, "black")[PurePosixPath("pkg/models.py")] == whole
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is not installed")
+def test_one_ruff_process_formats_every_file_as_ruff_does_one_by_one() -> None:
+    files = {PurePosixPath("pkg/build/x.py"): "x = {'a':1}\n", PurePosixPath("pkg/models.py"): _many_classes(5)}
+    formatted = formatting.format_files(files, "ruff")
+    for path, source in files.items():
+        alone = subprocess.run(
+            ["ruff", "format", "--line-length=100", "--isolated", "-"], input=source, capture_output=True, text=True, check=True
+        ).stdout
+        assert formatted[path] == alone
+
+
+def test_generated_package_imports_models_and_pydantic_on_first_use(orgen: Orgen, tmp_path: Path) -> None:
+    assert orgen("build", SEED_SPEC, "--out", tmp_path / "out", *ARGS, "-q", env={"ORGEN_CACHE_DIR": ""}).returncode == 0
+    probe = (
+        "import sys, openrouter_client as p\n"
+        "assert 'pydantic' not in sys.modules and 'openrouter_client.models' not in sys.modules\n"
+        "assert p.models.CompletionResponse.__name__ == 'CompletionResponse' and p.params is sys.modules['openrouter_client.params']\n"
+        "from openrouter_client.resources import completions\n"
+        "assert completions._models.CompletionResponse is p.models.CompletionResponse\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "out", capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
