@@ -40,15 +40,39 @@ def docstring(text: object) -> str:
     return "\n".join(lines)
 
 
+def unsafe_in_strings(source: str) -> str:
+    """`source` with every unsafe character inside a string literal written as an escape.
+
+    For code written by another tool (the models): the same value, but no invisible character or
+    line separator in the file.
+    """
+    if not UNSAFE.search(source):
+        return source
+    import io
+    import tokenize
+
+    lines = source.split("\n")
+    # Tokens are replaced from the last, so that earlier positions stay valid.
+    for token in reversed(list(tokenize.generate_tokens(io.StringIO(source).readline))):
+        prefix = token.string[: len(token.string) - len(token.string.lstrip("bBrRuUfF"))].lower()
+        if token.type != tokenize.STRING or "r" in prefix or "b" in prefix or not UNSAFE.search(token.string):
+            continue
+        (first, start), (last, end) = token.start, token.end
+        text = "\n".join(lines[first - 1 : last])
+        head, tail = text[:start], text[len(text) - (len(lines[last - 1]) - end) :]
+        escaped = UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", token.string)
+        lines[first - 1 : last] = (head + escaped + tail).split("\n")
+    return "\n".join(lines)
+
+
 def comment(text: object) -> str:
     """One line of text safe after `#`."""
     return " ".join(_CONTROL.sub(" ", str(text or "")).split())
 
 
-def markdown(text: object) -> str:
-    """Spec prose for Markdown docs: line endings normalised, control characters dropped."""
-    body = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", body).strip()
+def html_comment(text: object) -> str:
+    """One line safe inside `<!-- -->`: no `--`, so nothing in it can end the comment early."""
+    return re.sub(r"-(?=-)", "- ", comment(text))
 
 
 def toml(value: object) -> str:

@@ -71,13 +71,15 @@ def _pieces(source: str) -> list[str]:
     pieces formatted one by one and joined with two blank lines equal the whole file formatted
     at once. Cuts come from the syntax tree, so none falls inside a string.
     """
-    if len(source) < 2 * _PIECE or "fmt:" in source:
+    # Lines are counted as the parser counts them: at "\n" only (a lone "\r" would be a break too).
+    if len(source) < 2 * _PIECE or "fmt:" in source or "\r" in source:
         return [source]
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return [source]  # black reports it
-    lines = source.splitlines(keepends=True)
+    lines = [line + "\n" for line in source.split("\n")]
+    lines[-1] = lines[-1][:-1]
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line))

@@ -8,6 +8,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from .escape import unsafe_in_strings
 from .inheritance import flatten_conflicting_extensions
 from .ir import Api
 from .names import unique
@@ -39,7 +40,8 @@ def generate_models(api: Api, templates: Path) -> str:
     # importable under any name and lets type checkers resolve it without a search path.
     source = source.replace(f"from {api.package}._models import BaseModel", "from ._models import BaseModel", 1)
     _check_classes(source, [m.class_name for m in api.models])
-    return source
+    # The library writes enum values and defaults as it finds them, line separators included.
+    return unsafe_in_strings(source)
 
 
 def _generate(document: str, api: Api, templates: Path, renames: dict[str, str]) -> tuple[str, dict[str, str]]:

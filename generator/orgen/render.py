@@ -7,7 +7,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .escape import comment, docstring, literal, markdown, md_code, toml
+from . import prose
+from .escape import comment, docstring, html_comment, literal, md_code, toml
 from .ir import Api, Operation
 
 if TYPE_CHECKING:
@@ -50,9 +51,11 @@ def environment(templates: Path) -> jinja2.Environment:
         literal=literal,
         docstring=docstring,
         comment=comment,
-        markdown=markdown,
+        html_comment=html_comment,
+        markdown=prose.block,
+        md_inline=prose.inline,
+        md_cell=prose.cell,
         toml=toml,
-        md_cell=lambda value: " ".join(markdown(value).replace("|", "\\|").split()),
         md_code=md_code,
     )
     return env

@@ -28,7 +28,23 @@ def payloads(marker: Path) -> list[str]:
         f"nul\x00esc\x1b[31mdel\x7f bidi\u202e{touch[9]}\u202c zero\u200bwidth",
         "]]>--> </script> `code` | cell | ${x} %s {0}",
         "../../../etc/passwd",
+        *MARKUP,
     ]
+
+
+# Markup that would run in a reader's browser if it reached the Markdown docs raw: tags, comment
+# ends, script links, and code spans and fences that a renderer pairs differently than they look.
+MARKUP = [
+    "<script>alert('script')</script>",
+    "<img src=x onerror=alert('img')>",
+    "--><script>alert('comment')</script><!--",
+    "`<script>alert('backticks')</script>``",
+    "`open\nclose` <script>alert('pairing')</script>`x`",
+    "```\n<script>alert('unclosed fence')</script>",
+    "<pre>\n```\n<script>alert('html block')</script>\n```\n</pre>",
+    "[link](javascript:alert('link')) ![image](JaVa&#x53;cript:alert('image'))",
+    "[ref]: javascript:alert('reference')\n\n[ref]",
+]
 
 
 def _ref(name: str) -> dict[str, str]:

@@ -17,9 +17,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from markdown_it import MarkdownIt
 
 from ..conftest import run_orgen, tree
 from . import specs
@@ -204,6 +206,54 @@ def test_recursive_models_parse_nested_values(session: Session) -> None:
     assert json.loads(done.stdout) == node
     models = (built.out / built.package / "models.py").read_text(encoding="utf-8")
     assert r'pattern="^\\p{L}+$"' in models, "a pattern only pydantic's default engine reads is kept"
+
+
+class _ActiveMarkup(HTMLParser):
+    """Collects what a browser would run from rendered HTML: script tags, event handlers, script URLs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "iframe", "object", "embed", "style"):
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            url = "".join((value or "").split()).lower()
+            if name.startswith("on") or (name in ("href", "src") and url.startswith(("javascript:", "vbscript:", "data:"))):
+                self.found.append(f"<{tag} {name}={value!r}>")
+
+    def handle_comment(self, data: str) -> None:
+        if "script" in data.lower() or "orgen" not in data:
+            self.found.append(f"<!--{data}-->")  # only orgen's own header may be a comment
+
+
+def _active_markup(markdown_text: str) -> list[str]:
+    # CommonMark with tables, raw HTML on and no link filter of its own: it shows what the
+    # Markdown itself would do in a renderer that trusts it.
+    renderer = MarkdownIt("commonmark").enable("table")
+    renderer.validateLink = lambda url: True
+    parser = _ActiveMarkup()
+    parser.feed(renderer.render(markdown_text))
+    return parser.found
+
+
+def test_markdown_docs_render_no_active_markup(session: Session) -> None:
+    documents = sorted(session.built["injection"].out.rglob("*.md"))
+    assert len(documents) >= 3
+    for document in documents:
+        assert _active_markup(document.read_text(encoding="utf-8")) == [], document.name
+    assert _active_markup("\n\n".join(specs.MARKUP)), "the payloads are active when left raw"
+
+
+def test_spec_file_name_cannot_end_the_docs_header_comment(tmp_path: Path) -> None:
+    name = "api--><img src=x onerror=alert(1)><!--.json"
+    (tmp_path / name).write_text(json.dumps(specs.recursive()), encoding="utf-8")
+    done = run_orgen("build", name, "--out", tmp_path / "out", "-q", cwd=tmp_path, env={"ORGEN_CACHE_DIR": ""}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    readme = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert "onerror" in readme.splitlines()[0], "the header names the spec"
+    assert _active_markup(readme) == []
 
 
 def test_ill_typed_values_are_warned_about_and_dropped(session: Session) -> None:
