@@ -27,6 +27,15 @@ class Document:
 
     def where(self, pointer: str) -> tuple[str, int | None]:
         """File and line of the node at `pointer` (or of its nearest located ancestor)."""
+        file, line, _ = self.locate(pointer)
+        return file, line
+
+    def locate(self, pointer: str) -> tuple[str, int | None, str]:
+        """File, line and pointer within that file of the node at `pointer`.
+
+        A node brought in from another file by `$ref` lives elsewhere in this tree than in its
+        file; the file's own pointer is the one its author can follow.
+        """
         best: tuple[str, Locator, str] | None = None
         for prefix, locator, source_prefix in self.origins:
             if (pointer == prefix or pointer.startswith(prefix + "/") or not prefix) and (
@@ -34,13 +43,14 @@ class Document:
             ):
                 best = (prefix, locator, source_prefix)
         if best is None:
-            return str(self.path), None
+            return str(self.path), None, pointer
         prefix, locator, source_prefix = best
-        return locator.file, locator.line(source_prefix + pointer[len(prefix) :])
+        local = source_prefix + pointer[len(prefix) :]
+        return locator.file, locator.line(local), local
 
     def problem(self, pointer: str, message: str, severity: str = "error") -> Problem:
-        file, line = self.where(pointer)
-        return Problem(file, line, pointer, message, "warning" if severity == "warning" else "error")
+        file, line, local = self.locate(pointer)
+        return Problem(file, line, local, message, "warning" if severity == "warning" else "error")
 
 
 def read_document(path: Path) -> Document:

@@ -145,11 +145,9 @@ class _Resolver:
         self._report(where, external, message, "error")
 
     def _report(self, where: str, external: _External | None, message: str, severity: Severity) -> None:
-        pointer = join(where, "$ref")
-        if external is None:
-            problem = self.document.problem(pointer, message, severity)
-        else:
-            problem = Problem(external.locator.file, external.locator.line(""), pointer, message, severity)
+        # Nodes of a referenced file were placed in the document before their walk, so the
+        # document knows their file and line too.
+        problem = self.document.problem(join(where, "$ref"), message, severity)
         (self.problems if severity == "error" else self.document.warnings).append(problem)
 
     # -- cycles ----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Every `NAME.yaml`/`NAME.json` here has a `NAME.expected` beside it holding the e
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
@@ -177,3 +178,17 @@ def test_strict_turns_a_warning_into_an_error(tmp_path: Path) -> None:
 
     strict = build("unsupported_content.yaml", tmp_path / "strict", "--strict")
     assert_refused(strict, f"{warning} (warning, fatal under --strict)\n", tmp_path / "strict")
+
+
+def test_errors_in_a_referenced_file_name_its_own_line_and_pointer(tmp_path: Path) -> None:
+    # Both errors sit in models.yaml, which api.yaml brings in by reference: the first is found
+    # while following refs, the second while checking shapes after the file was merged in.
+    folder = HERE / "referenced"
+    missing = "models.yaml:10: /Pet/properties/tag/$ref: $ref file 'tags.yaml' does not exist\n"
+    assert_refused(build("api.yaml", tmp_path / "out", cwd=folder), missing, tmp_path / "out")
+
+    shutil.copytree(folder, tmp_path / "spec")
+    models = tmp_path / "spec" / "models.yaml"
+    models.write_text(models.read_text(encoding="utf-8").replace("tags.yaml#/Tag", "#/Owner"), encoding="utf-8")
+    shape = "models.yaml:16: /Owner/properties/kind/type: expected a type name or a list of them, found a number\n"
+    assert_refused(build("api.yaml", tmp_path / "out", cwd=tmp_path / "spec"), shape, tmp_path / "out")
