@@ -28,6 +28,12 @@ def generate_models(api: Api, templates: Path) -> str:
     # component (`ModelPricing`), which then gets a suffix while the IR refers to it by its name.
     # The inline one yields its name instead, and the models are generated once more.
     renames = _displaced_components(owners, list(schemas))
+    # Trading names in the source is much cheaper than a second generation (which, on a spec the
+    # size of GitHub's, takes as long as the first); the generation is repeated only when the
+    # trades contradict each other.
+    swapped = _give_back_names(source, owners, sorted(renames)) if renames else None
+    if swapped is not None:
+        source, renames = swapped, {}
     if renames:
         source, owners = _generate(document, api, templates, renames)
         if displaced := _displaced_components(owners, list(schemas)):
@@ -40,8 +46,7 @@ def generate_models(api: Api, templates: Path) -> str:
     # importable under any name and lets type checkers resolve it without a search path.
     source = source.replace(f"from {api.package}._models import BaseModel", "from ._models import BaseModel", 1)
     _check_classes(source, [m.class_name for m in api.models])
-    # The library writes enum values and defaults as it finds them, line separators included.
-    return unsafe_in_strings(source)
+    return source
 
 
 def _generate(document: str, api: Api, templates: Path, renames: dict[str, str]) -> tuple[str, dict[str, str]]:
@@ -98,7 +103,9 @@ def _generate(document: str, api: Api, templates: Path, renames: dict[str, str])
             raise SpecError([Problem(api.title, None, "/components/schemas", f"cannot generate models: {exc}")]) from None
         models = json.loads(metadata.read_text(encoding="utf-8"))["models"]
     assert isinstance(source, str)
-    return source, {str(model["class_name"]): str(model["source_ref"]) for model in models}
+    # The library writes enum values and defaults as it finds them, line separators included;
+    # escaped, they can no longer make a line count differ between tools.
+    return unsafe_in_strings(source), {str(model["class_name"]): str(model["source_ref"]) for model in models}
 
 
 def _displaced_components(owners: dict[str, str], components: list[str]) -> dict[str, str]:
@@ -133,7 +140,8 @@ def _give_back_names(source: str, owners: dict[str, str], components: list[str])
             return None
         trades[name], trades[own] = own, name
     tree = ast.parse(source)
-    lines = [line.encode("utf-8") for line in source.splitlines(keepends=True)]
+    lines = [line.encode("utf-8") + b"\n" for line in source.split("\n")]
+    lines[-1] = lines[-1][:-1]
     spots: list[tuple[int, int, str]] = []  # (line, byte column, name) of each mention of a class
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in trades:
