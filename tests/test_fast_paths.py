@@ -7,6 +7,8 @@ and a generated package that imports its models only when they are used.
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +19,7 @@ import pytest
 from orgen import format as formatting
 from orgen.load import _JsonIndex
 
-from .conftest import SEED_SPEC, Orgen
+from .conftest import SEED_SPEC, Orgen, tree
 
 ARGS = ("--package-name", "openrouter_client", "--client-name", "OpenRouter")
 
@@ -78,16 +80,23 @@ def test_black_in_pieces_equals_black_on_the_whole_file() -> None:
     pieces = formatting._pieces(source)
     assert len(pieces) > 2 and "".join(pieces) == source
     whole = formatting._black(source)
-    assert formatting._join([formatting._black(piece) for piece in pieces]) == whole
+    assert "\n\n".join(str(formatting._black(piece)) for piece in pieces) == whole
     # Through the pool, as a build of a large spec formats.
     files = {PurePosixPath("pkg/models.py"): source, PurePosixPath("pkg/small.py"): "x=1\n"}
-    assert formatting.format_files(files, "black")[PurePosixPath("pkg/models.py")] == whole
+    formatted = formatting.format_files(files, "black")
+    assert formatted.files[PurePosixPath("pkg/models.py")] == whole
+    # The record of its pieces gives them back from the formatted file, and only new pieces are formatted.
+    known = formatting.known_pieces(formatted.pieces[PurePosixPath("pkg/models.py")], whole)
+    assert len(known) == len(set(pieces)) and formatting.known_pieces(formatted.pieces[PurePosixPath("pkg/models.py")], whole + "#") == {}
+    edited = {PurePosixPath("pkg/models.py"): source.replace("a: int = 7\n", "a: int=70\n", 1)}
+    again = formatting.format_files(edited, "black", known=known)
+    assert again.formatted_pieces == 1 and again.files[PurePosixPath("pkg/models.py")] == formatting._black(edited[PurePosixPath("pkg/models.py")])
 
 
 @pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is not installed")
 def test_one_ruff_process_formats_every_file_as_ruff_does_one_by_one() -> None:
     files = {PurePosixPath("pkg/build/x.py"): "x = {'a':1}\n", PurePosixPath("pkg/models.py"): _many_classes(5)}
-    formatted = formatting.format_files(files, "ruff")
+    formatted = formatting.format_files(files, "ruff").files
     for path, source in files.items():
         alone = subprocess.run(
             ["ruff", "format", "--line-length=100", "--isolated", "-"], input=source, capture_output=True, text=True, check=True
@@ -106,3 +115,54 @@ def test_generated_package_imports_models_and_pydantic_on_first_use(orgen: Orgen
     )
     done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "out", capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def _wide_spec(note: str) -> dict[str, object]:
+    """A spec with enough models that its models.py is worth a record of pieces."""
+    schemas = {
+        f"Thing{index}": {
+            "type": "object",
+            "description": note if index == 7 else f"Thing number {index}.",
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}},
+        }
+        for index in range(400)
+    }
+    ok = {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing0"}}}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Wide", "version": "1"},
+        "paths": {"/things": {"get": {"operationId": "getThing", "tags": ["things"], "responses": ok}}},
+        "components": {"schemas": schemas},
+    }
+
+
+def test_a_changed_spec_reformats_only_the_changed_pieces(orgen: Orgen, tmp_path: Path) -> None:
+    spec, out, fresh = tmp_path / "wide.json", tmp_path / "out", tmp_path / "fresh"
+    env = {"ORGEN_CACHE_DIR": ""}
+    spec.write_text(json.dumps(_wide_spec("The first note.")))
+    assert orgen("build", spec, "--out", out, cwd=tmp_path, env=env).returncode == 0
+    spec.write_text(json.dumps(_wide_spec("The second note.")))
+
+    rebuilt = orgen("build", spec, "--out", out, cwd=tmp_path, env=env)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    ran, total = _pieces_formatted(rebuilt.stderr)
+    assert ran == 1 and total > 400, rebuilt.stderr
+    assert "The second note." in (out / "wide" / "models.py").read_text()
+    # What the pieces add up to is what a build from nothing writes.
+    assert orgen("build", spec, "--out", fresh, "-q", cwd=tmp_path, env=env).returncode == 0
+    assert tree(out) == tree(fresh)
+
+    # A file edited by hand lends nothing: its pieces are formatted again.
+    models = out / "wide" / "models.py"
+    models.write_text(models.read_text() + "\n# edited\n")
+    spec.write_text(json.dumps(_wide_spec("The third note.")))
+    again = orgen("build", spec, "--out", out, cwd=tmp_path, env=env)
+    assert again.returncode == 0, again.stderr
+    ran, total = _pieces_formatted(again.stderr)
+    assert ran >= 400, again.stderr
+
+
+def _pieces_formatted(progress: str) -> tuple[int, int]:
+    found = re.search(r"black ran on (\d+) of (\d+) pieces", progress)
+    assert found, progress
+    return int(found.group(1)), int(found.group(2))

@@ -3,54 +3,99 @@
 from __future__ import annotations
 
 import ast
+import hashlib
 import os
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .problems import Problem, SpecError
 
 LINE_LENGTH = 100
 FORMATTERS = ("black", "ruff", "none")
-# Below this many bytes of changed Python, starting worker processes costs more than it saves.
+# Below this many bytes of Python to format, starting worker processes costs more than it saves.
 _POOL_THRESHOLD = 400_000
-# Files are cut into pieces of about this size so that one big file (models.py) keeps every worker busy.
-_PIECE = 40_000
 
 
-def format_files(files: dict[PurePosixPath, str], formatter: str, only: set[PurePosixPath] | None = None) -> dict[PurePosixPath, str]:
-    """`files` with every Python file in `only` (default: all) formatted."""
+@dataclass
+class Formatted:
+    """Formatted files, and for each file black formatted piece by piece, its pieces' record.
+
+    A record is `KEY:LENGTH ...`: per piece, the hash of its unformatted text and the length of its
+    formatted text. The next build reads the formatted pieces back from the file on disk, so a
+    changed spec costs black only the pieces whose text changed.
+    """
+
+    files: dict[PurePosixPath, str]
+    pieces: dict[PurePosixPath, str] = field(default_factory=dict)
+    formatted_pieces: int = 0  # pieces black ran on (the others were known or repeated)
+    total_pieces: int = 0
+
+
+def format_files(
+    files: dict[PurePosixPath, str],
+    formatter: str,
+    only: set[PurePosixPath] | None = None,
+    known: dict[str, str] | None = None,
+) -> Formatted:
+    """`files` with every Python file in `only` (default: all) formatted; `known` maps piece keys
+    to formatted pieces from an earlier build."""
     targets = sorted(path for path in files if path.suffix == ".py" and (only is None or path in only))
-    result = dict(files)
+    result = Formatted(dict(files))
     if formatter == "none" or not targets:
         return result
     if formatter == "ruff":
-        result.update(_ruff({path: files[path] for path in targets}))
+        result.files.update(_ruff({path: files[path] for path in targets}))
         return result
+    done = dict(known or {})
+    split = {path: [(piece_key(piece), piece) for piece in _pieces(files[path])] for path in targets}
+    todo = {key: piece for pieces in split.values() for key, piece in pieces if key not in done}
+    done.update(zip(todo, _black_all(list(todo.values()))))
+    result.formatted_pieces, result.total_pieces = len(todo), sum(map(len, split.values()))
+    for path, pieces in split.items():
+        texts = [done[key] for key, _ in pieces]
+        if any(text is None for text in texts):
+            raise SpecError([Problem(str(path), None, None, "generated code does not parse; this is a bug in orgen")])
+        result.files[path] = "\n\n".join(texts)  # type: ignore[arg-type]
+        result.pieces[path] = " ".join(f"{key}:{len(text)}" for (key, _), text in zip(pieces, texts))  # type: ignore[arg-type]
+    return result
+
+
+def piece_key(piece: str) -> str:
+    return hashlib.sha256(piece.encode("utf-8")).hexdigest()[:20]
+
+
+def known_pieces(record: str, formatted: str) -> dict[str, str]:
+    """Formatted pieces by key, cut from a file formatted piece by piece with that `record`;
+    nothing when the file does not add up to it."""
+    found: dict[str, str] = {}
+    at = 0
+    for entry in record.split():
+        key, _, length = entry.partition(":")
+        if not length.isdigit():
+            return {}
+        found[key] = formatted[at : at + int(length)]
+        at += int(length) + 2
+    return found if at - 2 == len(formatted) else {}
+
+
+def _black_all(sources: list[str]) -> list[str | None]:
+    """Each source formatted by black, in worker processes when there is enough of it."""
     import black  # noqa: F401  (loaded before the pool starts, so that forked workers have it already)
 
-    sources = [files[path] for path in targets]
     workers = min(os.cpu_count() or 1, 8)
-    if workers > 1 and sum(map(len, sources)) > _POOL_THRESHOLD:
-        from concurrent.futures import ProcessPoolExecutor
+    if workers < 2 or sum(map(len, sources)) < _POOL_THRESHOLD:
+        return [_black(source) for source in sources]
+    from concurrent.futures import ProcessPoolExecutor
 
-        pieces = [_pieces(source) for source in sources]
-        flat = [piece for split in pieces for piece in split]
-        # Largest first, so that no worker is left with a big piece at the end.
-        order = sorted(range(len(flat)), key=lambda index: -len(flat[index]))
-        with ProcessPoolExecutor(workers) as pool:
-            done = dict(zip(order, pool.map(_black, [flat[index] for index in order])))
-        outputs = iter(done[index] for index in range(len(flat)))
-        formatted = [_join([next(outputs) for _ in split]) for split in pieces]
-    else:
-        formatted = [_black(source) for source in sources]
-    for path, source, text in zip(targets, sources, formatted):
-        if text is None:
-            raise SpecError([Problem(str(path), None, None, "generated code does not parse; this is a bug in orgen")])
-        result[path] = text
-    return result
+    # Largest first, so that no worker is left with a big piece at the end.
+    order = sorted(range(len(sources)), key=lambda index: -len(sources[index]))
+    with ProcessPoolExecutor(workers) as pool:
+        done = dict(zip(order, pool.map(_black, [sources[index] for index in order], chunksize=4)))
+    return [done[index] for index in range(len(sources))]
 
 
 def _black(source: str) -> str | None:
@@ -69,10 +114,11 @@ def _pieces(source: str) -> list[str]:
     A cut goes only before a definition that follows a blank line and no comment or decorator:
     black then starts the definition after exactly two blank lines whatever came before, so the
     pieces formatted one by one and joined with two blank lines equal the whole file formatted
-    at once. Cuts come from the syntax tree, so none falls inside a string.
+    at once (and black is faster on many small pieces than on one big file). Cuts come from the
+    syntax tree, so none falls inside a string.
     """
     # Lines are counted as the parser counts them: at "\n" only (a lone "\r" would be a break too).
-    if len(source) < 2 * _PIECE or "fmt:" in source or "\r" in source:
+    if "fmt:" in source or "\r" in source:
         return [source]
     try:
         tree = ast.parse(source)
@@ -80,15 +126,12 @@ def _pieces(source: str) -> list[str]:
         return [source]  # black reports it
     lines = [line + "\n" for line in source.split("\n")]
     lines[-1] = lines[-1][:-1]
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
     pieces, begin = [], 0
     for node in tree.body:
         if not isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         first = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)]) - 1
-        if first < 2 or offsets[first] - offsets[begin] < _PIECE or lines[first - 1].strip():
+        if first < 2 or first <= begin or lines[first - 1].strip():
             continue
         previous = first - 1
         while previous > 0 and not lines[previous].strip():
@@ -99,12 +142,6 @@ def _pieces(source: str) -> list[str]:
         begin = first
     pieces.append("".join(lines[begin:]))
     return pieces
-
-
-def _join(formatted: list[str | None]) -> str | None:
-    if any(text is None for text in formatted):
-        return None
-    return "\n\n".join(text for text in formatted if text is not None)
 
 
 def _ruff(sources: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:

@@ -26,6 +26,7 @@ from .shape import check_shape
 from .write import MANIFEST, Manifest, diff, reusable_texts, sha256, write_tree
 
 Progress = Callable[[str], None]
+_PIECES_WORTH_RECORDING = 50_000  # bytes of rendered Python
 
 
 @dataclass
@@ -62,21 +63,33 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     rendered = render(api, _models(api, templates, spec), spec.name, templates)
     clock.step(f"rendered {len(rendered)} files")
     previous = Manifest.read(config.out)
-    reused = reusable_texts(config.out, previous, rendered)
-    files = format_files(rendered, config.formatter, only=set(rendered) - set(reused))
-    files.update(reused)
-    clock.step(f"formatted {len(rendered) - len(reused)} files ({len(reused)} unchanged)")
+    reused, known = reusable_texts(config.out, previous, rendered, config.formatter)
+    formatted = format_files(rendered, config.formatter, only=set(rendered) - set(reused), known=known)
+    files = {**formatted.files, **reused}
+    pieces_note = f"; black ran on {formatted.formatted_pieces} of {formatted.total_pieces} pieces" if formatted.total_pieces else ""
+    clock.step(f"formatted {len(rendered) - len(reused)} files ({len(reused)} unchanged{pieces_note})")
+    # Pieces of unchanged files are recorded again from the previous manifest.
+    pieces = {**{p: previous.files[str(p)]["pieces"] for p in reused if "pieces" in previous.files[str(p)]}, **formatted.pieces} if previous else formatted.pieces
     manifest = Manifest(
         spec_sha256=sha256(spec.read_bytes()),
         orgen_version=__version__,
-        files={str(p): {"sha256": sha256(files[p]), "rendered_sha256": sha256(rendered[p])} for p in sorted(files)},
+        files={str(p): _file_entry(files[p], rendered[p], pieces.get(p)) for p in sorted(files)},
         operations=[
             {"operation_id": op.operation_id, "method": op.method.upper(), "path": op.path, "call": op.call}
             for op in api.operations
         ],
+        formatter=config.formatter,
     )
     files[MANIFEST] = manifest.to_text()
     return Output(files, api, problems.warnings, previous, [spec, *document.referenced])
+
+
+def _file_entry(text: str, rendered: str, pieces: str | None) -> dict[str, str]:
+    entry = {"sha256": sha256(text), "rendered_sha256": sha256(rendered)}
+    # Small files format in moments: only big ones are worth the lines in the manifest.
+    if pieces and len(rendered) >= _PIECES_WORTH_RECORDING:
+        entry["pieces"] = pieces
+    return entry
 
 
 def build(spec: Path, config: Config, progress: Progress = lambda _: None, allow_remote_refs: bool = False) -> tuple[Output, list[PurePosixPath]]:

@@ -27,11 +27,14 @@ class Manifest:
 
     spec_sha256: str = ""
     orgen_version: str = ""
-    files: dict[str, dict[str, str]] = field(default_factory=dict)  # path -> {sha256, rendered_sha256}
+    # path -> {sha256, rendered_sha256, and for files black formatted piece by piece: pieces}
+    files: dict[str, dict[str, str]] = field(default_factory=dict)
     operations: list[dict[str, str]] = field(default_factory=list)
+    formatter: str = ""
 
     def to_text(self) -> str:
         data = {
+            "formatter": self.formatter,
             "orgen_version": self.orgen_version,
             "spec_sha256": self.spec_sha256,
             "files": dict(sorted(self.files.items())),
@@ -44,7 +47,7 @@ class Manifest:
         try:
             data: Any = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
             files = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in data["files"].items()}
-            return cls(str(data["spec_sha256"]), str(data["orgen_version"]), files, list(data.get("operations", [])))
+            return cls(str(data["spec_sha256"]), str(data["orgen_version"]), files, list(data.get("operations", [])), str(data.get("formatter", "")))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
@@ -60,22 +63,35 @@ def safe_path(out: Path, relative: PurePosixPath) -> Path:
     return target
 
 
-def reusable_texts(out: Path, previous: Manifest | None, rendered: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:
-    """Formatted texts from disk for files whose rendered text is unchanged since the last build."""
+def reusable_texts(
+    out: Path, previous: Manifest | None, rendered: dict[PurePosixPath, str], formatter: str
+) -> tuple[dict[PurePosixPath, str], dict[str, str]]:
+    """What an earlier build by the same formatter left on disk that this one can reuse: formatted
+    texts of files whose rendered text is unchanged, and formatted pieces (by key) of the others."""
+    from .format import known_pieces
+
     reused: dict[PurePosixPath, str] = {}
-    if previous is None:
-        return reused
+    pieces: dict[str, str] = {}
+    if previous is None or previous.formatter != formatter:
+        return reused, pieces
     for path, text in rendered.items():
         entry = previous.files.get(str(path))
-        if not entry or entry.get("rendered_sha256") != sha256(text):
+        if not entry:
+            continue
+        unchanged = entry.get("rendered_sha256") == sha256(text)
+        if not unchanged and "pieces" not in entry:
             continue
         try:
             on_disk = safe_path(out, path).read_bytes()
         except (OSError, SpecError):
             continue
-        if sha256(on_disk) == entry.get("sha256"):
+        if sha256(on_disk) != entry.get("sha256"):
+            continue  # edited by hand since: nothing in it is known to be orgen's
+        if unchanged:
             reused[path] = on_disk.decode("utf-8")
-    return reused
+        else:
+            pieces.update(known_pieces(entry["pieces"], on_disk.decode("utf-8")))
+    return reused, pieces
 
 
 def diff(out: Path, files: dict[PurePosixPath, str], previous: Manifest | None) -> str:
