@@ -64,6 +64,8 @@ class Operation:
     deprecated: bool = False
     # The Accept header for a success body that is not JSON (e.g. "audio/*"); None: the client's default
     accept: str | None = None
+    # Declared JSON error bodies: status ("404", "4XX" or "default") -> annotation of its model
+    errors: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def call(self) -> str:
@@ -84,6 +86,11 @@ class Operation:
     def cast_to(self) -> str:
         """The runtime expression the response is parsed into."""
         return cast_expression(self.response_type)
+
+    @property
+    def error_casts(self) -> list[tuple[str, str]]:
+        """(status, runtime expression) of each declared error body, for the client to parse into."""
+        return [(status, cast_expression(annotation)) for status, annotation in self.errors]
 
     @property
     def returns_union(self) -> bool:

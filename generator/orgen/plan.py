@@ -37,7 +37,7 @@ _PACKAGE_NAMES = frozenset(
     {
         "APIConnectionError", "APIError", "APIResponse", "APIResponseValidationError", "APIStatusError",
         "APITimeoutError", "AsyncStream", "AuthenticationError", "BadRequestError", "ConflictError",
-        "InternalServerError", "NOT_GIVEN", "NotFoundError", "NotGiven", "PermissionDeniedError", "RateLimitError",
+        "InternalServerError", "NOT_GIVEN", "NotFoundError", "NotGiven", "PayloadTooLargeError", "PaymentRequiredError", "PermissionDeniedError", "RateLimitError",
         "Stream", "UnprocessableEntityError", "Mapping", "Timeout", "SyncAPIClient", "AsyncAPIClient",
         "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "DEFAULT_BASE_URL", "API_KEY_ENV", "BASE_URL_ENV",
     }
@@ -270,6 +270,7 @@ class Planner:
             stream=stream,
             deprecated=bool(operation.get("deprecated")),
             accept=self._accept(operation),
+            errors=self._errors(operation, pascal(operation_id)),
         )
 
     def _body(self, operation: dict[str, Any], pointer: str, hint: str, taken: set[str]) -> tuple[Any, list[Param]]:
@@ -385,6 +386,22 @@ class Planner:
                 response = deref(self.document, responses[status] if status in responses else responses.get(int(status)))
                 if isinstance(response, dict):
                     found.append((status, response))
+        return found
+
+    def _errors(self, operation: dict[str, Any], hint: str) -> list[tuple[str, str]]:
+        """The model of each error status whose body the spec declares as JSON."""
+        found = []
+        for status, response in sorted((str(k).upper(), v) for k, v in (operation.get("responses") or {}).items()):
+            if not (status[:1] in "45" or status == "DEFAULT"):
+                continue
+            response = deref(self.document, response)
+            content = response.get("content") if isinstance(response, dict) else None
+            json_type = next((t for t in content if _JSON_TYPES.match(str(t))), None) if isinstance(content, dict) else None
+            schema = (content[json_type] or {}).get("schema") if json_type is not None and isinstance(content[json_type], dict) else None
+            if schema:
+                annotation = self._output_type(schema, f"{hint}Error{pascal(status.lower())}")
+                if annotation not in ("object", "Any", "None"):
+                    found.append((status.lower() if status == "DEFAULT" else status, annotation))
         return found
 
     def _response_type(self, operation: dict[str, Any], pointer: str, hint: str) -> str:

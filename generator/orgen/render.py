@@ -28,7 +28,8 @@ _FLAVOURS = [
 _EXPORTS = [
     "APIConnectionError", "APIError", "APIResponse", "APIResponseValidationError", "APIStatusError", "APITimeoutError", "AsyncStream",
     "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "NOT_GIVEN", "NotFoundError",
-    "NotGiven", "PermissionDeniedError", "RateLimitError", "Stream", "UnprocessableEntityError", "models", "params",
+    "NotGiven", "PayloadTooLargeError", "PaymentRequiredError", "PermissionDeniedError", "RateLimitError", "Stream",
+    "UnprocessableEntityError", "models", "params",
 ]
 
 

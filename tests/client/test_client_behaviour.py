@@ -401,6 +401,28 @@ def test_server_errors_retried_then_raised(driver: Driver, server: ScriptedServe
     assert 0.75 <= second <= 1.0
 
 
+def test_with_options_changes_settings_for_the_calls_made_through_it(
+    driver: Driver, server: ScriptedServer
+) -> None:
+    server.enqueue(json_reply({}, 500), json_reply({}, 500), json_reply(COMPLETION))
+    seen: dict[str, Any] = {}
+
+    def call(client: Any) -> Any:
+        once = client.with_options(max_retries=0, timeout=3.5, default_headers={"X-Trace": "t1"})
+        seen.update(shared=once._http is client._http, bound=once.completions._client is once,
+                    original=client.completions._client is client, retries=client.max_retries)
+        return once.completions.create(prompt="Hi")
+
+    with pytest.raises(InternalServerError):
+        driver.run(call)
+    assert seen == {"shared": True, "bound": True, "original": True, "retries": 2}
+    assert len(server.requests) == 1 and server.requests[0].headers["x-trace"] == "t1"
+
+    # The client it came from keeps its own retries and headers.
+    driver.create(prompt="Hi")
+    assert len(server.requests) == 3 and "x-trace" not in server.requests[2].headers
+
+
 def test_rate_limit_error_after_retries(driver: Driver, server: ScriptedServer) -> None:
     server.enqueue(
         json_reply({}, 429, {"Retry-After": "0"}), json_reply({}, 429, {"Retry-After": "0"})

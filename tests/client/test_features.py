@@ -221,3 +221,25 @@ def test_body_that_fits_nothing_raises_an_api_error(features: ModuleType, server
     with pytest.raises(features.APIResponseValidationError) as caught:
         call(features, server, mode, lambda c: c.shapes.get(id="s1"))
     assert isinstance(caught.value, features.APIError) and caught.value.body == ["not", "an", "event"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_error_bodies_parse_into_the_models_the_spec_declares(features: ModuleType, server: ScriptedServer, mode: str) -> None:
+    def failure(reply: Canned, expected: type[BaseException]) -> Any:
+        server.enqueue(reply)
+        with pytest.raises(expected) as caught:
+            call(features, server, mode, lambda c: c.shapes.get(id="s1"), max_retries=0)
+        return caught.value
+
+    missing = failure(json_reply({"detail": "no shape s1"}, status=404), features.NotFoundError)
+    assert isinstance(missing.data, features.models.NotFound) and missing.data.detail == "no shape s1"
+    # 402 and 422 have no entry of their own: the 4XX range declares their body.
+    for status, expected in ((402, features.PaymentRequiredError), (422, features.UnprocessableEntityError)):
+        error = failure(json_reply({"error": {"code": status, "message": "no"}}, status=status), expected)
+        assert isinstance(error.data, features.models.ErrorResponse) and error.data.error.code == status
+        assert error.body == {"error": {"code": status, "message": "no"}} and error.status_code == status
+    too_large = failure(json_reply({"error": {"code": 413, "message": "too big"}}, status=413), features.PayloadTooLargeError)
+    assert str(too_large) == "too big"
+    # No model declared for 500, and a body that is not JSON: the error is raised all the same.
+    broken = failure(Canned(status=500, headers={"content-type": "text/html"}, body=b"<h1>oops</h1>"), features.InternalServerError)
+    assert broken.data is None and broken.body == "<h1>oops</h1>"

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any, cast
 
 import httpx
 
@@ -18,6 +20,8 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "NotFoundError",
+    "PayloadTooLargeError",
+    "PaymentRequiredError",
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
@@ -38,15 +42,29 @@ class APIError(Exception):
 
 
 class APIStatusError(APIError):
-    """The server answered with a non-success HTTP status."""
+    """The server answered with a non-success HTTP status.
+
+    `body` is the decoded JSON (or the text) of the response; `data` is that body parsed into
+    the model the API declares for this status of this operation, or None when it declares none
+    or the body is not one (`isinstance(error.data, models.SomeError)` narrows it).
+    """
 
     status_code: int
     response: httpx.Response
+    data: object | None
 
-    def __init__(self, message: str, *, response: httpx.Response, body: object | None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        body: object | None,
+        data: object | None = None,
+    ) -> None:
         super().__init__(message, body=body)
         self.response = response
         self.status_code = response.status_code
+        self.data = data
 
 
 class BadRequestError(APIStatusError):
@@ -61,12 +79,20 @@ class PermissionDeniedError(APIStatusError):
     """HTTP 403: the credentials do not allow this operation."""
 
 
+class PaymentRequiredError(APIStatusError):
+    """HTTP 402: the account lacks the credits or plan for this request."""
+
+
 class NotFoundError(APIStatusError):
     """HTTP 404: the requested resource does not exist."""
 
 
 class ConflictError(APIStatusError):
     """HTTP 409: the request conflicts with the current state of the resource."""
+
+
+class PayloadTooLargeError(APIStatusError):
+    """HTTP 413: the request body is larger than the server accepts."""
 
 
 class UnprocessableEntityError(APIStatusError):
@@ -102,9 +128,11 @@ class APITimeoutError(APIConnectionError):
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
+    402: PaymentRequiredError,
     403: PermissionDeniedError,
     404: NotFoundError,
     409: ConflictError,
+    413: PayloadTooLargeError,
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
@@ -123,8 +151,11 @@ def _error_message(body: object) -> str | None:
     return message if isinstance(message, str) else None
 
 
-def make_status_error(response: httpx.Response) -> APIStatusError:
-    """Build the APIStatusError subclass matching `response`'s status (its body must be read)."""
+def make_status_error(
+    response: httpx.Response, errors: Mapping[str, object] | None = None
+) -> APIStatusError:
+    """Build the APIStatusError subclass matching `response`'s status (its body must be read),
+    with the body parsed into the model `errors` declares for the status, if any."""
     text = response.text
     body: object | None
     try:
@@ -140,4 +171,25 @@ def make_status_error(response: httpx.Response) -> APIStatusError:
         error_class: type[APIStatusError] = InternalServerError
     else:
         error_class = _STATUS_ERRORS.get(response.status_code, APIStatusError)
-    return error_class(message, response=response, body=body)
+    return error_class(
+        message, response=response, body=body, data=_error_data(response.status_code, body, errors)
+    )
+
+
+def _error_data(
+    status: int, body: object | None, errors: Mapping[str, object] | None
+) -> object | None:
+    """`body` parsed into the declared model of `status`; None when none fits (an error about an
+    error would hide the one that happened)."""
+    if not errors or not isinstance(body, (dict, list)):
+        return None
+    target = errors.get(str(status), errors.get(f"{status // 100}XX", errors.get("default")))
+    if target is None:
+        return None
+    from ._models import parse_partial  # pydantic is imported on first use, not with the package
+
+    try:
+        data: object = parse_partial(cast(Any, target), body)
+    except Exception:  # whatever the body is, the status error is what the caller must see
+        return None
+    return data

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import email.utils
 import functools
 import importlib
@@ -251,6 +252,8 @@ class RequestOptions:
     # Form bodies (multipart when `files` has parts, else url-encoded) instead of JSON.
     form: Mapping[str, object] | None = None
     files: Mapping[str, object] | None = None
+    # Error bodies the spec declares: status ("404", "4XX", "default") -> what to parse them into.
+    errors: Mapping[str, object] | None = None
 
 
 _Mode = Literal["parsed", "raw", "streamed"]
@@ -278,6 +281,7 @@ class _BaseClient:
     api_key: str | None
     timeout: Timeout
     max_retries: int
+    _owns_http: bool
 
     def __init__(
         self,
@@ -309,6 +313,34 @@ class _BaseClient:
         self._auth_scheme = auth_scheme
         self._default_headers = dict(default_headers or {})
         self._user_agent = user_agent
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client with some settings changed, for one call or many:
+        `client.with_options(max_retries=0, timeout=5.0).<resource>.<method>(...)`.
+
+        It shares this client's connections (and never closes them); `default_headers` are
+        added to this client's.
+        """
+        if not isinstance(max_retries, NotGiven) and max_retries < 0:
+            raise ValueError("max_retries must not be negative")
+        clone = copy.copy(self)
+        if not isinstance(timeout, NotGiven):
+            clone.timeout = timeout
+        if not isinstance(max_retries, NotGiven):
+            clone.max_retries = max_retries
+        clone._default_headers = {**self._default_headers, **(default_headers or {})}
+        clone._owns_http = False
+        # Resources are bound to their client: the copy gets its own.
+        for name, value in list(vars(clone).items()):
+            if isinstance(value, (SyncAPIResource, AsyncAPIResource)):
+                setattr(clone, name, cast(Any, type(value))(clone))
+        return clone
 
     def _url(self, path: str) -> httpx.URL:
         # Parsed once per base URL and path (URLs are immutable, so they can be shared).
@@ -503,7 +535,7 @@ class SyncAPIClient(_BaseClient):
                 self._sleep(self._retry_delay(retries_taken, response))
                 retries_taken += 1
                 continue
-            raise make_status_error(response)
+            raise make_status_error(response, options.errors)
 
     def _sleep(self, seconds: float) -> None:
         time.sleep(seconds)
@@ -605,7 +637,7 @@ class AsyncAPIClient(_BaseClient):
                 await self._sleep(self._retry_delay(retries_taken, response))
                 retries_taken += 1
                 continue
-            raise make_status_error(response)
+            raise make_status_error(response, options.errors)
 
     async def _sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
