@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT, Orgen, tree
-from .golden.regenerate import cases, spec_of
+from .golden.regenerate import GOLDEN, cases, spec_of
 
 CASES = cases()
 PASS_CASES = {
@@ -23,6 +23,10 @@ PASS_CASES = {
     "stream_flag": ["x-orgen-stream:"],
     "bearer_header": ["scheme: bearer"],
     "default_server": ["url: https://api.example.com/v1"],
+    "annotated_refs": [
+        "shape:\n          $ref: '#/components/schemas/Shape'\n          description: The shape to draw.",
+        "          - final\n          nullable: true",
+    ],
 }
 
 
@@ -48,6 +52,13 @@ def test_normalized_document_matches_golden(case: Path, orgen: Orgen) -> None:
     assert result.stdout == (case / "normalized.yaml").read_text(encoding="utf-8")
     for fragment in PASS_CASES.get(case.name, []):
         assert fragment in result.stdout
+
+
+def test_tagged_union_members_and_wrappers_get_descriptive_names() -> None:
+    models = (GOLDEN / "tagged_variants" / "expected" / "golden_tagged_variants" / "models.py").read_text(encoding="utf-8")
+    for name in ("ListToolsResponseToolsBash20250124", "ListToolsResponseToolsWebSearch", "ListToolsResponseBody"):
+        assert f"class {name}(BaseModel):" in models
+    assert "ListToolsResponse2" not in models and "ListToolsResponseTools1" not in models
 
 
 def test_committed_generated_tree_has_no_drift(orgen: Orgen) -> None:

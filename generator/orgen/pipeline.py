@@ -23,6 +23,7 @@ from .refs import resolve_refs
 from .render import render, templates_dir
 from .sanitize import sanitize_schemas
 from .shape import check_shape
+from .variants import name_tagged_variants
 from .write import MANIFEST, Manifest, diff, reusable_texts, sha256, write_tree
 
 Progress = Callable[[str], None]
@@ -56,6 +57,7 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     clock.step("loaded and normalized")
     problems = Problems(list(document.warnings))
     sanitize_schemas(normalized, problems, document.where)
+    name_tagged_variants(normalized)
     api = plan(normalized, config, problems, document.where)
     problems.check(strict=config.strict)
     clock.step(f"planned {len(api.operations)} operations, {len(api.models)} models")

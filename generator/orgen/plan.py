@@ -446,7 +446,12 @@ class Planner:
 
     def _hoist(self, key: str, schema: Any, hint: str) -> ClassName:
         if key not in self.hoisted:
-            name = ClassName(unique(pascal(hint), self.taken_classes))
+            base = pascal(hint)
+            # `ListEndpointsResponse` taken by a component (often the payload the response wraps):
+            # `ListEndpointsResponseBody` says more than `ListEndpointsResponse2`.
+            if base in self.taken_classes and base + "Body" not in self.taken_classes:
+                base = ClassName(base + "Body")
+            name = ClassName(unique(base, self.taken_classes))
             self.hoisted[key] = name
             self.model_schemas[name] = self._rewrite_refs(schema)
         return self.hoisted[key]
