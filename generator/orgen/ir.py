@@ -46,6 +46,19 @@ class Stream:
 
 
 @dataclass
+class Pagination:
+    """How a list operation pages: which argument moves through the pages and where the items are."""
+
+    kind: Literal["offset", "page", "cursor"]
+    parameter: PyName  # the offset, page number or cursor argument
+    limit: PyName | None  # the page size argument (offset and page kinds): a short page is the last
+    results: tuple[str, ...]  # wire names leading from the response to the list of items
+    next_cursor: tuple[str, ...]  # cursor kind: wire names leading to the next page's cursor
+    item_type: str
+    method: PyName = PyName("")  # the iterating method, named once all of the resource's are known
+
+
+@dataclass
 class Operation:
     """One HTTP operation, as one method on one resource."""
 
@@ -66,6 +79,7 @@ class Operation:
     accept: str | None = None
     # Declared JSON error bodies: status ("404", "4XX" or "default") -> annotation of its model
     errors: list[tuple[str, str]] = field(default_factory=list)
+    pagination: Pagination | None = None
 
     @property
     def call(self) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from .config import Config
 from .escape import literal
-from .ir import Api, Auth, ModelInfo, Operation, Param, Resource, Stream, TypedDictDef, TypedDictField
+from .ir import Api, Auth, ModelInfo, Operation, Pagination, Param, Resource, Stream, TypedDictDef, TypedDictField
 from .names import ClassName, PyName, module_name, pascal, snake, unique, unique_classes, words
 from .normalize import HTTP_METHODS, STREAM_EXTENSION, deref
 from .pointer import follow, join
@@ -168,6 +168,10 @@ class Planner:
             name = PyName(unique(method_name, taken_methods[resource_name]))
             resource.operations.append(self._operation(path, method, operation, pointer, resource.name, name, operation_id))
         ordered = [resources[key] for key in sorted(resources)]
+        for resource in resources.values():
+            for op in resource.operations:
+                if op.pagination is not None:
+                    op.pagination.method = PyName(unique(f"iter_{op.name}", taken_methods[resource.name]))
         # `a_1` and `a1` both spell `A1`, and `async_foo` spells the async twin of `foo`: every class
         # name and its `Async` twin must be distinct, since resources/__init__.py imports them all.
         taken: set[str] = set()
@@ -271,6 +275,7 @@ class Planner:
             deprecated=bool(operation.get("deprecated")),
             accept=self._accept(operation),
             errors=self._errors(operation, pascal(operation_id)),
+            pagination=self._pagination(operation, params, pointer, pascal(operation_id)),
         )
 
     def _body(self, operation: dict[str, Any], pointer: str, hint: str, taken: set[str]) -> tuple[Any, list[Param]]:
@@ -387,6 +392,67 @@ class Planner:
                 if isinstance(response, dict):
                     found.append((status, response))
         return found
+
+    def _pagination(self, operation: dict[str, Any], params: list[Param], pointer: str, hint: str) -> Pagination | None:
+        """How the operation pages, from `x-orgen-pagination` or `x-speakeasy-pagination`.
+
+        Both read `{type: offsetLimit | cursor, inputs: [{name, in: parameters, type: offset |
+        page | limit | cursor}], outputs: {results: $.path, nextCursor: $.path}}`.
+        """
+        key = next((k for k in ("x-orgen-pagination", "x-speakeasy-pagination") if k in operation), None)
+        declared = operation.get(key) if key else None
+        if not isinstance(declared, dict):
+            return None
+        where = join(pointer, str(key))
+        inputs = {str(i.get("type")): str(i.get("name")) for i in declared.get("inputs") or [] if isinstance(i, dict) and i.get("in") == "parameters"}
+        outputs = declared.get("outputs") if isinstance(declared.get("outputs"), dict) else {}
+        by_wire = {p.wire_name: p.name for p in params if p.location in ("query", "body")}
+        kind = next((k for k in ("cursor", "offset", "page") if k in inputs), None)
+        results = _json_path(outputs.get("results"))
+        next_cursor = _json_path(outputs.get("nextCursor")) if kind == "cursor" else ()
+        item_type = self._page_item_type(operation, results or ())
+        if kind is None:
+            problem = "no input of type offset, page or cursor"
+        elif inputs[kind] not in by_wire:
+            problem = f"its {kind} input {inputs[kind]!r} is not a parameter of the operation"
+        elif results is None or (kind == "cursor" and not next_cursor):
+            problem = "outputs must give `results` (and for a cursor `nextCursor`) as $.name paths"
+        elif item_type is None:
+            problem = f"outputs.results {outputs.get('results')!r} is not a list in the JSON response"
+        else:
+            problem = ""
+        if problem:
+            self._warn(where, f"pagination ignored: {problem}; the operation has no iterating method")
+            return None
+        limit = by_wire.get(inputs.get("limit", "")) if kind != "cursor" else None
+        return Pagination(kind, by_wire[inputs[kind]], limit, results, next_cursor, item_type)  # type: ignore[arg-type]
+
+    def _page_item_type(self, operation: dict[str, Any], results: tuple[str, ...]) -> str | None:
+        """The annotation of one item of the list at `results` in the JSON success body (for a
+        union body, of the members that have that list)."""
+        for _, response in self._success_responses(operation):
+            content = response.get("content") or {}
+            json_type = next((t for t in content if _JSON_TYPES.match(str(t))), None)
+            if json_type is None or not results:
+                continue
+            found = self._items_at((content[json_type] or {}).get("schema"), results, "", 0)
+            return " | ".join(dict.fromkeys(found)) if found else None
+        return None
+
+    def _items_at(self, schema: Any, path: tuple[str, ...], hint: str, depth: int) -> list[str]:
+        schema = deref(self.document, schema)
+        if not isinstance(schema, dict) or depth > 8:
+            return []
+        members = [m for keyword in ("oneOf", "anyOf", "allOf") for m in schema.get(keyword) or []]
+        if members:
+            return [found for member in members for found in self._items_at(member, path, hint, depth + 1)]
+        if not path:
+            is_list = schema.get("type") == "array"
+            return [self._output_type(schema.get("items") or {}, hint + "Item")] if is_list else []
+        properties = schema.get("properties")
+        if not isinstance(properties, dict) or path[0] not in properties:
+            return []
+        return self._items_at(properties[path[0]], path[1:], pascal(path[0]), depth + 1)
 
     def _errors(self, operation: dict[str, Any], hint: str) -> list[tuple[str, str]]:
         """The model of each error status whose body the spec declares as JSON."""
@@ -653,3 +719,10 @@ def _is_binary(schema: Any) -> bool:
     return isinstance(schema, dict) and schema.get("type") == "string" and (
         schema.get("format") == "binary" or "contentMediaType" in schema
     )
+
+
+def _json_path(path: Any) -> tuple[str, ...] | None:
+    """`$.data.items` as wire names; None for anything but a plain path of names."""
+    if not isinstance(path, str) or not re.fullmatch(r"\$(\.[A-Za-z_][A-Za-z0-9_-]*)+", path):
+        return None
+    return tuple(path.split(".")[1:])

@@ -14,7 +14,7 @@ from .ir import Api, Operation
 if TYPE_CHECKING:
     import jinja2
 
-RUNTIME_MODULES = ("_base_client.py", "_exceptions.py", "_models.py", "_response.py", "_streaming.py", "_types.py")
+RUNTIME_MODULES = ("_base_client.py", "_exceptions.py", "_models.py", "_pagination.py", "_response.py", "_streaming.py", "_types.py")
 _FLAVOURS = [
     {
         "prefix": "", "sync": "Sync", "def": "def", "await": "", "raw_wrapper": "to_raw_response_wrapper", "streamed_wrapper": "to_streamed_response_wrapper",

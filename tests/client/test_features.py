@@ -243,3 +243,51 @@ def test_error_bodies_parse_into_the_models_the_spec_declares(features: ModuleTy
     # No model declared for 500, and a body that is not JSON: the error is raised all the same.
     broken = failure(Canned(status=500, headers={"content-type": "text/html"}, body=b"<h1>oops</h1>"), features.InternalServerError)
     assert broken.data is None and broken.body == "<h1>oops</h1>"
+
+
+def _drain(features: ModuleType, server: ScriptedServer, mode: str, pages: Any) -> list[Any]:
+    """Every item `pages(client)` iterates over, with the sync or the async client."""
+    settings = {"base_url": server.url, "api_key": "k", "max_retries": 0}
+    if mode == "sync":
+        with features.Features(**settings) as client:
+            return list(pages(client))
+
+    async def main() -> list[Any]:
+        async with features.AsyncFeatures(**settings) as client:
+            return [item async for item in pages(client)]
+
+    return asyncio.run(main())
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_offset_pages_are_fetched_until_a_short_page(features: ModuleType, server: ScriptedServer, mode: str) -> None:
+    server.enqueue(
+        json_reply({"data": [{"id": "t1"}, {"id": "t2"}]}),
+        json_reply({"data": [{"id": "t3"}, {"id": "t4"}]}),
+        json_reply({"data": [{"id": "t5"}]}),
+    )
+    things = _drain(features, server, mode, lambda c: c.things.iter_list(limit=2))
+    assert [thing.id for thing in things] == ["t1", "t2", "t3", "t4", "t5"]
+    assert all(isinstance(thing, features.models.Thing) for thing in things)
+    assert [r.path for r in server.requests] == ["/things?limit=2", "/things?offset=2&limit=2", "/things?offset=4&limit=2"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_cursor_pages_are_followed_until_there_is_no_next_cursor(features: ModuleType, server: ScriptedServer, mode: str) -> None:
+    server.enqueue(
+        json_reply({"page": {"items": [{"id": "a"}, {"id": "b"}]}, "next-cursor": "c/2"}),
+        json_reply({"page": {"items": [{"id": "c"}]}, "next-cursor": None}),
+    )
+    things = _drain(features, server, mode, lambda c: c.things.iter_scan())
+    assert [thing.id for thing in things] == ["a", "b", "c"]
+    assert [r.path for r in server.requests] == ["/things/scan", "/things/scan?cursor=c%2F2"]
+
+
+def test_pages_are_fetched_only_as_iteration_reaches_them(features: ModuleType, server: ScriptedServer) -> None:
+    server.enqueue(json_reply({"data": [{"id": "t1"}, {"id": "t2"}]}), json_reply({"data": []}))
+    with features.Features(base_url=server.url, api_key="k") as client:
+        pages = client.things.iter_list()
+        assert server.requests == []
+        assert next(pages).id == "t1" and len(server.requests) == 1
+        assert [thing.id for thing in pages] == ["t2"]  # an empty page ends it
+    assert len(server.requests) == 2

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Dict, List, Literal, cast, overload
 
@@ -16,6 +16,7 @@ from .._base_client import (
     to_wire,
 )
 from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._pagination import AsyncPages, SyncPages
 from .._streaming import AsyncStream, Stream
 from .._response import (
     AsyncStreamedResponse,
