@@ -131,3 +131,34 @@ def test_extensions_in_paths_and_referenced_callbacks_are_read_as_openapi_allows
     spec["components"]["callbacks"] = {"Done": {"{$request.body#/url}": {"post": {"responses": {"200": {"description": "ok"}}}}, "x-kind": "hook"}}
     out, _ = build(orgen, tmp_path, spec)
     run_in_package(out, "from rw_client import RealWorld\nassert callable(RealWorld(api_key='k', base_url='http://test').ping.retrieve)")
+
+
+def _mypy_strict(out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(out / ".mypy"), PACKAGE],
+        cwd=out, capture_output=True, text=True, timeout=300, check=False,
+    )
+
+
+def test_explicit_non_nullable_optional_fields_and_base_class_discriminators_type_check(orgen: Orgen, tmp_path: Path) -> None:
+    # azure.com search: an optional field with `nullable: false` came out `x: Kind = None`.
+    # microsoft.com graph: a discriminator on a base schema that subtypes extend with allOf made its
+    # tag a literal of the base's name, which every subtype's plain string contradicted.
+    kind = {"type": "string", "enum": ["upload", "merge"], "nullable": False}
+    item = {
+        "type": "object",
+        "required": ["@odata.type"],
+        "properties": {"@odata.type": {"type": "string", "default": "#item"}},
+        "discriminator": {"propertyName": "@odata.type", "mapping": {"#link": "#/components/schemas/Link"}},
+    }
+    link = {"allOf": [{"$ref": "#/components/schemas/Item"}, {
+        "type": "object",
+        "required": ["@odata.type"],
+        "properties": {"@odata.type": {"type": "string", "default": "#link"}, "href": {"type": "string"}},
+    }]}
+    holder = {"type": "object", "properties": {"action": kind, "item": {"$ref": "#/components/schemas/Item"}, "link": {"$ref": "#/components/schemas/Link"}}}
+    out, _ = build(orgen, tmp_path, _spec({"Holder": holder, "Item": item, "Link": link}))
+    checked = _mypy_strict(out)
+    assert checked.returncode == 0, checked.stdout
+    printed = run_in_package(out, "h = models.Holder.model_validate({'link': {'@odata.type': '#link', 'href': 'x'}})\nprint(h.action, h.link.href)")
+    assert printed.split() == ["None", "x"]

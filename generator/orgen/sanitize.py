@@ -169,6 +169,15 @@ class _Repair:
         for key, (accepts, expected) in _KEYWORDS.items():
             if key in schema and not accepts(schema[key]):
                 self.drop(key, f"'{key}' must be {expected}")
+        if "discriminator" in schema and not any(isinstance(schema.get(k), list) for k in ("oneOf", "anyOf")):
+            # Beside no union (on a base schema its subtypes extend with allOf) it selects nothing
+            # the models could use, and the models library turns it into a literal tag on the base
+            # class that every subclass then contradicts.
+            del schema["discriminator"]
+        if schema.get("nullable") is False:
+            # The default, but the models library reads it as "never None" even for an optional
+            # field, which it still defaults to None: `x: Kind = None`, a type error.
+            del schema["nullable"]
         for key in ("title", "description"):
             if key in schema:
                 schema[key] = clean_text(schema[key]) if isinstance(schema[key], (str, int, float, bool)) else ""
