@@ -166,3 +166,35 @@ def _pieces_formatted(progress: str) -> tuple[int, int]:
     found = re.search(r"black ran on (\d+) of (\d+) pieces", progress)
     assert found, progress
     return int(found.group(1)), int(found.group(2))
+
+
+def test_models_are_generated_again_only_when_their_input_changed(orgen: Orgen, tmp_path: Path) -> None:
+    spec, out, fresh = tmp_path / "wide.json", tmp_path / "out", tmp_path / "fresh"
+    env = {"ORGEN_CACHE_DIR": ""}  # no record of the last build: as on a fresh CI checkout
+    document = _wide_spec("A note.")
+    spec.write_text(json.dumps(document))
+    assert orgen("build", spec, "--out", out, "-q", cwd=tmp_path, env=env).returncode == 0
+
+    check = orgen("build", spec, "--out", out, "--check", cwd=tmp_path, env=env)
+    assert check.returncode == 0 and "(models unchanged)" in check.stderr, check.stderr
+
+    # An operation changes, no schema does: the models are kept and the whole output is what a
+    # build from nothing writes.
+    document["paths"]["/things"]["get"]["summary"] = "Get the first thing"  # type: ignore[index]
+    spec.write_text(json.dumps(document))
+    rebuilt = orgen("build", spec, "--out", out, cwd=tmp_path, env=env)
+    assert rebuilt.returncode == 0 and "(models unchanged)" in rebuilt.stderr, rebuilt.stderr
+    assert orgen("build", spec, "--out", fresh, "-q", cwd=tmp_path, env=env).returncode == 0
+    assert tree(out) == tree(fresh)
+
+    # A schema changes: the models are generated again.
+    spec.write_text(json.dumps(_wide_spec("Another note.")))
+    changed = orgen("build", spec, "--out", out, cwd=tmp_path, env=env)
+    assert changed.returncode == 0 and "(models unchanged)" not in changed.stderr
+    assert "Another note." in (out / "wide" / "models.py").read_text()
+
+    # An edited models.py is not trusted: the check regenerates it and reports the edit.
+    models = out / "wide" / "models.py"
+    models.write_text(models.read_text() + "# edited\n")
+    drift = orgen("build", spec, "--out", out, "--check", cwd=tmp_path, env=env)
+    assert drift.returncode == 1 and "(models unchanged)" not in drift.stderr and "-# edited" in drift.stdout

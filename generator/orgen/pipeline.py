@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -24,10 +26,10 @@ from .render import render, templates_dir
 from .sanitize import sanitize_schemas
 from .shape import check_shape
 from .variants import name_tagged_variants
-from .write import MANIFEST, Manifest, diff, reusable_texts, sha256, write_tree
+from .write import MANIFEST, Manifest, diff, reusable_models, reusable_texts, sha256, write_tree
 
 Progress = Callable[[str], None]
-_PIECES_WORTH_RECORDING = 50_000  # bytes of rendered Python
+_PIECES_WORTH_RECORDING = 50_000  # characters of formatted Python
 
 
 @dataclass
@@ -62,10 +64,18 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     problems.check(strict=config.strict)
     clock.step(f"planned {len(api.operations)} operations, {len(api.models)} models")
     templates = templates_dir()
-    rendered = render(api, _models(api, templates, spec), spec.name, templates)
-    clock.step(f"rendered {len(rendered)} files")
     previous = Manifest.read(config.out)
+    # The models library is the slowest stage: when its input is what the last build gave it and
+    # its output is still on disk as written, that output is used again.
+    models_path = PurePosixPath(api.package) / "models.py"
+    models_input = _models_input(api, templates, spec.name)
+    kept_models = reusable_models(config.out, previous, models_path, models_input, config.formatter)
+    rendered = render(api, "" if kept_models else _models(api, templates, spec), spec.name, templates)
+    clock.step(f"rendered {len(rendered)} files" + (" (models unchanged)" if kept_models else ""))
     reused, known = reusable_texts(config.out, previous, rendered, config.formatter)
+    rendered_sha = {path: sha256(text) for path, text in rendered.items()}
+    if kept_models:
+        reused[models_path], rendered_sha[models_path] = kept_models
     formatted = format_files(rendered, config.formatter, only=set(rendered) - set(reused), known=known)
     files = {**formatted.files, **reused}
     pieces_note = f"; black ran on {formatted.formatted_pieces} of {formatted.total_pieces} pieces" if formatted.total_pieces else ""
@@ -75,21 +85,22 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     manifest = Manifest(
         spec_sha256=sha256(spec.read_bytes()),
         orgen_version=__version__,
-        files={str(p): _file_entry(files[p], rendered[p], pieces.get(p)) for p in sorted(files)},
+        files={str(p): _file_entry(files[p], rendered_sha[p], pieces.get(p)) for p in sorted(files)},
         operations=[
             {"operation_id": op.operation_id, "method": op.method.upper(), "path": op.path, "call": op.call}
             for op in api.operations
         ],
         formatter=config.formatter,
+        models_input=models_input,
     )
     files[MANIFEST] = manifest.to_text()
     return Output(files, api, problems.warnings, previous, [spec, *document.referenced])
 
 
-def _file_entry(text: str, rendered: str, pieces: str | None) -> dict[str, str]:
-    entry = {"sha256": sha256(text), "rendered_sha256": sha256(rendered)}
+def _file_entry(text: str, rendered_sha256: str, pieces: str | None) -> dict[str, str]:
+    entry = {"sha256": sha256(text), "rendered_sha256": rendered_sha256}
     # Small files format in moments: only big ones are worth the lines in the manifest.
-    if pieces and len(rendered) >= _PIECES_WORTH_RECORDING:
+    if pieces and len(text) >= _PIECES_WORTH_RECORDING:
         entry["pieces"] = pieces
     return entry
 
@@ -135,6 +146,18 @@ def _remember(before: tuple[str, str] | None, config: Config, output: Output) ->
     outputs = {str(path): sha256(text) for path, text in output.files.items()}
     warnings = [str(problem) for problem in output.warnings]
     record.save(config.out, Record(before[0], inputs, outputs, warnings, len(output.api.operations)))
+
+
+def _models_input(api: Api, templates: Path, spec_name: str) -> str:
+    """A hash of everything the models' text depends on: their schemas in order, the package they
+    import from, orgen's model templates and version, and the spec's name (in the file's header)."""
+    digest = hashlib.sha256()
+    for part in (__version__, spec_name, api.package):
+        digest.update(part.encode("utf-8") + b"\0")
+    for template in sorted((templates / "models").glob("*")):
+        digest.update(template.name.encode("utf-8") + b"\0" + template.read_bytes() + b"\0")
+    digest.update(json.dumps(api.model_document, default=str).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def _models(api: Api, templates: Path, spec: Path) -> str:

@@ -31,10 +31,12 @@ class Manifest:
     files: dict[str, dict[str, str]] = field(default_factory=dict)
     operations: list[dict[str, str]] = field(default_factory=list)
     formatter: str = ""
+    models_input: str = ""  # hash of what models.py was generated from
 
     def to_text(self) -> str:
         data = {
             "formatter": self.formatter,
+            "models_input": self.models_input,
             "orgen_version": self.orgen_version,
             "spec_sha256": self.spec_sha256,
             "files": dict(sorted(self.files.items())),
@@ -47,7 +49,7 @@ class Manifest:
         try:
             data: Any = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
             files = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in data["files"].items()}
-            return cls(str(data["spec_sha256"]), str(data["orgen_version"]), files, list(data.get("operations", [])), str(data.get("formatter", "")))
+            return cls(str(data["spec_sha256"]), str(data["orgen_version"]), files, list(data.get("operations", [])), str(data.get("formatter", "")), str(data.get("models_input", "")))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
@@ -92,6 +94,25 @@ def reusable_texts(
         else:
             pieces.update(known_pieces(entry["pieces"], on_disk.decode("utf-8")))
     return reused, pieces
+
+
+def reusable_models(
+    out: Path, previous: Manifest | None, path: PurePosixPath, models_input: str, formatter: str
+) -> tuple[str, str] | None:
+    """The formatted models file on disk and the hash of its text before formatting, when the last
+    build made it from the same input with the same formatter and nobody has edited it since."""
+    if previous is None or not models_input or previous.models_input != models_input or previous.formatter != formatter:
+        return None
+    entry = previous.files.get(str(path))
+    if not entry or "rendered_sha256" not in entry:
+        return None
+    try:
+        on_disk = safe_path(out, path).read_bytes()
+    except (OSError, SpecError):
+        return None
+    if sha256(on_disk) != entry.get("sha256"):
+        return None
+    return on_disk.decode("utf-8"), entry["rendered_sha256"]
 
 
 def diff(out: Path, files: dict[PurePosixPath, str], previous: Manifest | None) -> str:
