@@ -162,3 +162,14 @@ def test_explicit_non_nullable_optional_fields_and_base_class_discriminators_typ
     assert checked.returncode == 0, checked.stdout
     printed = run_in_package(out, "h = models.Holder.model_validate({'link': {'@odata.type': '#link', 'href': 'x'}})\nprint(h.action, h.link.href)")
     assert printed.split() == ["None", "x"]
+
+
+def test_a_body_offered_in_several_content_types_says_which_one_the_method_sends(orgen: Orgen, tmp_path: Path) -> None:
+    # openrouter.ai: POST /audio/transcriptions takes JSON or multipart/form-data.
+    body_schema = {"type": "object", "properties": {"model": {"type": "string"}}}
+    content = {"application/json": {"schema": body_schema}, "multipart/form-data": {"schema": body_schema}}
+    ok = {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Holder"}}}}}
+    paths = {"/transcriptions": {"post": {"operationId": "transcribe", "requestBody": {"content": content}, "responses": ok}}}
+    _, printed = build(orgen, tmp_path, _spec({"Holder": {"type": "object"}}, paths))
+    warnings = [line for line in printed.splitlines() if "also accepts" in line]
+    assert warnings == ["warning: spec.json:1: /paths/~1transcriptions/post/requestBody: request body also accepts multipart/form-data; the method sends application/json only"]

@@ -291,6 +291,9 @@ class Planner:
             kinds = ", ".join(sorted(map(str, content)))
             self._warn(join(pointer, "requestBody"), f"request body content type {kinds} is not supported; the method sends no body")
             return "none", []
+        others = sorted(str(t) for t in content if t != json_type)
+        if others:
+            self._warn(join(pointer, "requestBody"), f"request body also accepts {', '.join(others)}; the method sends {json_type} only")
         schema = (content[json_type] or {}).get("schema") or {}
         resolved = deref(self.document, schema)
         required_body = bool(body.get("required"))
