@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import httpx
 
@@ -30,7 +30,7 @@ class OpenRouter(SyncAPIClient):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -42,7 +42,8 @@ class OpenRouter(SyncAPIClient):
         """Create a client.
 
         Args:
-            api_key: The API key; defaults to the `OPENROUTER_API_KEY` environment variable.
+            api_key: The API key, or a function that returns it (asked once per call);
+                defaults to the `OPENROUTER_API_KEY` environment variable.
             base_url: Defaults to the `OPENROUTER_BASE_URL` environment variable, else `https://openrouter.ai/api/v1`.
             timeout: Seconds (or an `httpx.Timeout`) for each request; `None` waits forever.
             max_retries: Extra attempts for connection errors, 408, 409, 429 and 5xx responses.
@@ -85,7 +86,7 @@ class AsyncOpenRouter(AsyncAPIClient):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -97,7 +98,8 @@ class AsyncOpenRouter(AsyncAPIClient):
         """Create a client.
 
         Args:
-            api_key: The API key; defaults to the `OPENROUTER_API_KEY` environment variable.
+            api_key: The API key, or a function that returns it (asked once per call);
+                defaults to the `OPENROUTER_API_KEY` environment variable.
             base_url: Defaults to the `OPENROUTER_BASE_URL` environment variable, else `https://openrouter.ai/api/v1`.
             timeout: Seconds (or an `httpx.Timeout`) for each request; `None` waits forever.
             max_retries: Extra attempts for connection errors, 408, 409, 429 and 5xx responses.

@@ -221,6 +221,27 @@ def test_bearer_from_environment(
     assert server.requests[0].headers["authorization"] == "Bearer env-key"
 
 
+def test_a_callable_api_key_is_asked_once_for_every_call(
+    driver: Driver, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
+    tokens = iter(["token-1", "token-2"])
+    server.enqueue(json_reply({}, 500), json_reply(COMPLETION), json_reply(COMPLETION))
+
+    async def twice(client: Any) -> None:
+        await client.completions.create(prompt="Hi")  # retried once: the same request again
+        await client.completions.create(prompt="Hi")
+
+    def twice_sync(client: Any) -> None:
+        client.completions.create(prompt="Hi")
+        client.completions.create(prompt="Hi")
+
+    driver.run(twice if driver.is_async else twice_sync, api_key=lambda: next(tokens))
+
+    sent = [r.headers["authorization"] for r in server.requests]
+    assert sent == ["Bearer token-1", "Bearer token-1", "Bearer token-2"]
+
+
 def test_missing_api_key(driver: Driver, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
 

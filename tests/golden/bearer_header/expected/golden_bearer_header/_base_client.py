@@ -16,7 +16,7 @@ import random
 import re
 import time
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
@@ -278,7 +278,7 @@ class _BaseClient:
     """Logic shared by the sync and async clients; subclasses add only the I/O."""
 
     base_url: httpx.URL
-    api_key: str | None
+    api_key: str | Callable[[], str] | None
     timeout: Timeout
     max_retries: int
     _owns_http: bool
@@ -287,7 +287,7 @@ class _BaseClient:
         self,
         *,
         base_url: str | httpx.URL,
-        api_key: str | None,
+        api_key: str | Callable[[], str] | None,
         api_key_env: str | None,
         auth_header: str,
         auth_scheme: str | None,
@@ -349,8 +349,11 @@ class _BaseClient:
     def _build_headers(self, options: RequestOptions, *, accept: str) -> httpx.Headers:
         headers = httpx.Headers()
         if self.api_key is not None:
+            # A callable key is asked once per call (its retries resend the same request): a
+            # rotating token stays fresh.
+            key = self.api_key() if callable(self.api_key) else self.api_key
             scheme = self._auth_scheme
-            headers[self._auth_header] = f"{scheme} {self.api_key}" if scheme else self.api_key
+            headers[self._auth_header] = f"{scheme} {key}" if scheme else key
         headers["User-Agent"] = self._user_agent
         headers["Accept"] = accept
         # Later sources win; httpx.Headers replaces names case-insensitively.
@@ -462,7 +465,7 @@ class SyncAPIClient(_BaseClient):
         self,
         *,
         base_url: str | httpx.URL,
-        api_key: str | None,
+        api_key: str | Callable[[], str] | None,
         api_key_env: str | None,
         auth_header: str = "Authorization",
         auth_scheme: str | None = "Bearer",
@@ -566,7 +569,7 @@ class AsyncAPIClient(_BaseClient):
         self,
         *,
         base_url: str | httpx.URL,
-        api_key: str | None,
+        api_key: str | Callable[[], str] | None,
         api_key_env: str | None,
         auth_header: str = "Authorization",
         auth_scheme: str | None = "Bearer",

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import httpx
 
@@ -27,7 +27,7 @@ class Keys(SyncAPIClient):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -37,7 +37,8 @@ class Keys(SyncAPIClient):
         """Create a client.
 
         Args:
-            api_key: The API key; defaults to the `GOLDEN_API_KEY` environment variable.
+            api_key: The API key, or a function that returns it (asked once per call);
+                defaults to the `GOLDEN_API_KEY` environment variable.
             base_url: Defaults to the `GOLDEN_BASE_URL` environment variable, else `https://api.example.com/v1`.
             timeout: Seconds (or an `httpx.Timeout`) for each request; `None` waits forever.
             max_retries: Extra attempts for connection errors, 408, 409, 429 and 5xx responses.
@@ -67,7 +68,7 @@ class AsyncKeys(AsyncAPIClient):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -77,7 +78,8 @@ class AsyncKeys(AsyncAPIClient):
         """Create a client.
 
         Args:
-            api_key: The API key; defaults to the `GOLDEN_API_KEY` environment variable.
+            api_key: The API key, or a function that returns it (asked once per call);
+                defaults to the `GOLDEN_API_KEY` environment variable.
             base_url: Defaults to the `GOLDEN_BASE_URL` environment variable, else `https://api.example.com/v1`.
             timeout: Seconds (or an `httpx.Timeout`) for each request; `None` waits forever.
             max_retries: Extra attempts for connection errors, 408, 409, 429 and 5xx responses.

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import httpx
 
@@ -26,7 +26,7 @@ class Things(SyncAPIClient):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -36,7 +36,7 @@ class Things(SyncAPIClient):
         """Create a client.
 
         Args:
-            api_key: The API key.
+            api_key: The API key, or a function that returns it (asked once per call).
             base_url: Defaults to the `GOLDEN_FERN_ENUM_ITEMS_BASE_URL` environment variable, else `https://api.example.com/v1`.
             timeout: Seconds (or an `httpx.Timeout`) for each request; `None` waits forever.
             max_retries: Extra attempts for connection errors, 408, 409, 429 and 5xx responses.
@@ -64,7 +64,7 @@ class AsyncThings(AsyncAPIClient):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -74,7 +74,7 @@ class AsyncThings(AsyncAPIClient):
         """Create a client.
 
         Args:
-            api_key: The API key.
+            api_key: The API key, or a function that returns it (asked once per call).
             base_url: Defaults to the `GOLDEN_FERN_ENUM_ITEMS_BASE_URL` environment variable, else `https://api.example.com/v1`.
             timeout: Seconds (or an `httpx.Timeout`) for each request; `None` waits forever.
             max_retries: Extra attempts for connection errors, 408, 409, 429 and 5xx responses.
