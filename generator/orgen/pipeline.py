@@ -148,14 +148,23 @@ def _remember(before: tuple[str, str] | None, config: Config, output: Output) ->
     record.save(config.out, Record(before[0], inputs, outputs, warnings, len(output.api.operations)))
 
 
+# orgen's own code that turns the model document into models.py.
+_MODELS_CODE = ("models.py", "inheritance.py", "escape.py", "names.py")
+
+
 def _models_input(api: Api, templates: Path, spec_name: str) -> str:
     """A hash of everything the models' text depends on: their schemas in order, the package they
-    import from, orgen's model templates and version, and the spec's name (in the file's header)."""
+    import from, orgen's model templates, code and version, and the spec's name (in the header).
+
+    (Not the installed datamodel-code-generator's version: the manifest must read the same on every
+    machine, so a new version of the library changes models.py at the next change of its input.)
+    """
     digest = hashlib.sha256()
     for part in (__version__, spec_name, api.package):
         digest.update(part.encode("utf-8") + b"\0")
-    for template in sorted((templates / "models").glob("*")):
-        digest.update(template.name.encode("utf-8") + b"\0" + template.read_bytes() + b"\0")
+    sources = [*sorted((templates / "models").glob("*")), *(Path(__file__).parent / name for name in _MODELS_CODE)]
+    for source in sources:
+        digest.update(source.name.encode("utf-8") + b"\0" + source.read_bytes() + b"\0")
     digest.update(json.dumps(api.model_document, default=str).encode("utf-8"))
     return digest.hexdigest()
 
