@@ -461,7 +461,7 @@ class Planner:
         """The model of each error status whose body the spec declares as JSON."""
         found = []
         for status, response in sorted((str(k).upper(), v) for k, v in (operation.get("responses") or {}).items()):
-            if not (status[:1] in "45" or status == "DEFAULT"):
+            if not (status[:1] in ("4", "5") or status == "DEFAULT"):
                 continue
             response = deref(self.document, response)
             content = response.get("content") if isinstance(response, dict) else None

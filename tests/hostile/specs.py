@@ -89,6 +89,23 @@ def injection(marker: Path) -> dict[str, Any]:
                         "description": payload,
                         "content": {"application/json": {"schema": {"type": "object", "properties": {payload: {"type": "string"}}}}},
                     },
+                    "4XX": {"description": payload, "content": {"application/json": {"schema": _ref(payload)}}},
+                    payload: {"description": payload, "content": {"application/json": {"schema": _ref(payload)}}},
+                },
+            },
+            "put": {  # pages named by the spec: an iterating method whose names and paths are payloads
+                "operationId": payload + "list",
+                "tags": [payload],
+                "parameters": [
+                    {"name": payload + "o", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "data", "in": "query", "schema": {"type": "integer"}},
+                ],
+                "responses": {"200": {"description": payload, "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"data": {"type": "array", "items": _ref(payload)}}}}}}},
+                "x-speakeasy-pagination": {
+                    "type": "offsetLimit",
+                    "inputs": [{"name": payload + "o", "in": "parameters", "type": "offset"}, {"name": "data", "in": "parameters", "type": "limit"}],
+                    "outputs": {"results": "$.data" if index % 2 else payload},
                 },
             },
             "get": {
