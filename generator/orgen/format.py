@@ -50,17 +50,17 @@ def format_files(
     if formatter == "ruff":
         result.files.update(_ruff({path: files[path] for path in targets}))
         return result
-    done = dict(known or {})
+    done: dict[str, str | None] = dict(known or {})
     split = {path: [(piece_key(piece), piece) for piece in _pieces(files[path])] for path in targets}
     todo = {key: piece for pieces in split.values() for key, piece in pieces if key not in done}
     done.update(zip(todo, _black_all(list(todo.values()))))
     result.formatted_pieces, result.total_pieces = len(todo), sum(map(len, split.values()))
     for path, pieces in split.items():
-        texts = [done[key] for key, _ in pieces]
-        if any(text is None for text in texts):
+        texts = [text for key, _ in pieces if (text := done[key]) is not None]
+        if len(texts) != len(pieces):
             raise SpecError([Problem(str(path), None, None, "generated code does not parse; this is a bug in orgen")])
-        result.files[path] = "\n\n".join(texts)  # type: ignore[arg-type]
-        result.pieces[path] = " ".join(f"{key}:{len(text)}" for (key, _), text in zip(pieces, texts))  # type: ignore[arg-type]
+        result.files[path] = "\n\n".join(texts)
+        result.pieces[path] = " ".join(f"{key}:{len(text)}" for (key, _), text in zip(pieces, texts))
     return result
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 from .config import Config
 from .escape import literal
@@ -408,9 +408,9 @@ class Planner:
             return None
         where = join(pointer, str(key))
         inputs = {str(i.get("type")): str(i.get("name")) for i in declared.get("inputs") or [] if isinstance(i, dict) and i.get("in") == "parameters"}
-        outputs = declared.get("outputs") if isinstance(declared.get("outputs"), dict) else {}
+        outputs: dict[str, Any] = declared["outputs"] if isinstance(declared.get("outputs"), dict) else {}
         by_wire = {p.wire_name: p.name for p in params if p.location in ("query", "body")}
-        kind = next((k for k in ("cursor", "offset", "page") if k in inputs), None)
+        kind: Literal["offset", "page", "cursor"] | None = next((k for k in ("cursor", "offset", "page") if k in inputs), None)
         results = _json_path(outputs.get("results"))
         next_cursor = _json_path(outputs.get("nextCursor")) if kind == "cursor" else ()
         item_type = self._page_item_type(operation, results or ())
@@ -427,8 +427,9 @@ class Planner:
         if problem:
             self._warn(where, f"pagination ignored: {problem}; the operation has no iterating method")
             return None
+        assert kind is not None and results is not None and next_cursor is not None and item_type is not None
         limit = by_wire.get(inputs.get("limit", "")) if kind != "cursor" else None
-        return Pagination(kind, by_wire[inputs[kind]], limit, results, next_cursor, item_type)  # type: ignore[arg-type]
+        return Pagination(kind, by_wire[inputs[kind]], limit, results, next_cursor, item_type)
 
     def _page_item_type(self, operation: dict[str, Any], results: tuple[str, ...]) -> str | None:
         """The annotation of one item of the list at `results` in the JSON success body (for a
@@ -466,7 +467,8 @@ class Planner:
             response = deref(self.document, response)
             content = response.get("content") if isinstance(response, dict) else None
             json_type = next((t for t in content if _JSON_TYPES.match(str(t))), None) if isinstance(content, dict) else None
-            schema = (content[json_type] or {}).get("schema") if json_type is not None and isinstance(content[json_type], dict) else None
+            media = content.get(json_type) if isinstance(content, dict) and json_type is not None else None
+            schema = media.get("schema") if isinstance(media, dict) else None
             if schema:
                 annotation = self._output_type(schema, f"{hint}Error{pascal(status.lower())}")
                 if annotation not in ("object", "Any", "None"):
