@@ -10,7 +10,12 @@ import re
 # line and paragraph separators, and the invisible formatting marks that can make source read
 # differently from how it runs (bidirectional overrides, zero-width characters).
 UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_CONTROL = UNSAFE
+
+
+def _python_escape(match: re.Match[str]) -> str:
+    """The Python string escape of one unsafe character."""
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
 
 
 def literal(value: object) -> str:
@@ -34,7 +39,7 @@ def docstring(text: object) -> str:
     """Text safe between triple double quotes: no closing quotes, escapes or stray control characters."""
     body = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
     body = body.replace("\\", "\\\\")
-    body = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", body)
+    body = UNSAFE.sub(_python_escape, body)
     body = body.replace('"', '\\"')
     lines = [line.rstrip() for line in body.strip().split("\n")]
     return "\n".join(lines)
@@ -60,14 +65,14 @@ def unsafe_in_strings(source: str) -> str:
         (first, start), (last, end) = token.start, token.end
         text = "\n".join(lines[first - 1 : last])
         head, tail = text[:start], text[len(text) - (len(lines[last - 1]) - end) :]
-        escaped = UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", token.string)
+        escaped = UNSAFE.sub(_python_escape, token.string)
         lines[first - 1 : last] = (head + escaped + tail).split("\n")
     return "\n".join(lines)
 
 
 def comment(text: object) -> str:
     """One line of text safe after `#`."""
-    return " ".join(_CONTROL.sub(" ", str(text or "")).split())
+    return " ".join(UNSAFE.sub(" ", str(text or "")).split())
 
 
 def html_comment(text: object) -> str:
