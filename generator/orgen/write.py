@@ -83,16 +83,13 @@ def reusable_texts(
         unchanged = entry.get("rendered_sha256") == sha256(text)
         if not unchanged and "pieces" not in entry:
             continue
-        try:
-            on_disk = safe_path(out, path).read_bytes()
-        except (OSError, SpecError):
+        on_disk = _as_written(out, path, entry)
+        if on_disk is None:
             continue
-        if sha256(on_disk) != entry.get("sha256"):
-            continue  # edited by hand since: nothing in it is known to be orgen's
         if unchanged:
-            reused[path] = on_disk.decode("utf-8")
+            reused[path] = on_disk
         else:
-            pieces.update(known_pieces(entry["pieces"], on_disk.decode("utf-8")))
+            pieces.update(known_pieces(entry["pieces"], on_disk))
     return reused, pieces
 
 
@@ -106,13 +103,18 @@ def reusable_models(
     entry = previous.files.get(str(path))
     if not entry or "rendered_sha256" not in entry:
         return None
+    on_disk = _as_written(out, path, entry)
+    return None if on_disk is None else (on_disk, entry["rendered_sha256"])
+
+
+def _as_written(out: Path, path: PurePosixPath, entry: dict[str, str]) -> str | None:
+    """The file's text on disk if it is still what the last build wrote (its manifest `entry`);
+    None when it is missing or was edited by hand since: nothing in it is known to be orgen's."""
     try:
         on_disk = safe_path(out, path).read_bytes()
     except (OSError, SpecError):
         return None
-    if sha256(on_disk) != entry.get("sha256"):
-        return None
-    return on_disk.decode("utf-8"), entry["rendered_sha256"]
+    return on_disk.decode("utf-8") if sha256(on_disk) == entry.get("sha256") else None
 
 
 def diff(out: Path, files: dict[PurePosixPath, str], previous: Manifest | None) -> str:
