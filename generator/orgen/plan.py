@@ -283,7 +283,7 @@ class Planner:
         if not isinstance(body, dict) or not isinstance(body.get("content"), dict):
             return "none", []
         content = body["content"]
-        json_type = next((t for t in content if _JSON_TYPES.match(str(t))), None)
+        json_type, json_schema = _json_body(content)
         if json_type is None:
             form_type = next((t for t in (_MULTIPART, _FORM) if t in content), None)
             if form_type is not None:
@@ -291,10 +291,10 @@ class Planner:
             kinds = ", ".join(sorted(map(str, content)))
             self._warn(join(pointer, "requestBody"), f"request body content type {kinds} is not supported; the method sends no body")
             return "none", []
-        others = sorted(str(t) for t in content if t != json_type)
+        others = sorted(str(t) for t in content if str(t) != json_type)
         if others:
             self._warn(join(pointer, "requestBody"), f"request body also accepts {', '.join(others)}; the method sends {json_type} only")
-        schema = (content[json_type] or {}).get("schema") or {}
+        schema = json_schema or {}
         resolved = deref(self.document, schema)
         required_body = bool(body.get("required"))
         if isinstance(resolved, dict) and isinstance(resolved.get("properties"), dict) and not _is_union(resolved):
@@ -435,11 +435,10 @@ class Planner:
         """The annotation of one item of the list at `results` in the JSON success body (for a
         union body, of the members that have that list)."""
         for _, response in self._success_responses(operation):
-            content = response.get("content") or {}
-            json_type = next((t for t in content if _JSON_TYPES.match(str(t))), None)
+            json_type, schema = _json_body(response.get("content"))
             if json_type is None or not results:
                 continue
-            found = self._items_at((content[json_type] or {}).get("schema"), results, "", 0)
+            found = self._items_at(schema, results, "", 0)
             return " | ".join(dict.fromkeys(found)) if found else None
         return None
 
@@ -465,10 +464,7 @@ class Planner:
             if not (status[:1] in ("4", "5") or status == "DEFAULT"):
                 continue
             response = deref(self.document, response)
-            content = response.get("content") if isinstance(response, dict) else None
-            json_type = next((t for t in content if _JSON_TYPES.match(str(t))), None) if isinstance(content, dict) else None
-            media = content.get(json_type) if isinstance(content, dict) and json_type is not None else None
-            schema = media.get("schema") if isinstance(media, dict) else None
+            _, schema = _json_body(response.get("content") if isinstance(response, dict) else None)
             if schema:
                 annotation = self._output_type(schema, f"{hint}Error{pascal(status.lower())}")
                 if annotation not in ("object", "Any", "None"):
@@ -478,9 +474,8 @@ class Planner:
     def _response_type(self, operation: dict[str, Any], pointer: str, hint: str) -> str:
         for status, response in self._success_responses(operation):
             content = response.get("content") or {}
-            json_type = next((t for t in content if _JSON_TYPES.match(str(t))), None)
+            json_type, schema = _json_body(content)
             if json_type is not None:
-                schema = (content[json_type] or {}).get("schema")
                 return self._output_type(schema, hint + "Response") if schema else "object"
             if not content or set(content) == {_SSE}:
                 continue
@@ -676,6 +671,17 @@ def _is_object(schema: Any) -> bool:
         and not _is_union(schema)
         and schema.get("type", "object") in ("object", None)
     )
+
+
+def _json_body(content: Any) -> tuple[str | None, Any]:
+    """The first JSON media type of a `content` map, and its schema (None when it gives none)."""
+    if not isinstance(content, dict):
+        return None, None
+    key = next((t for t in content if _JSON_TYPES.match(str(t))), None)
+    if key is None:
+        return None, None
+    media = content[key]
+    return str(key), media.get("schema") if isinstance(media, dict) else None
 
 
 def _schema_of_content(content: Any) -> dict[str, Any] | None:
