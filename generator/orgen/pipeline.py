@@ -72,10 +72,13 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     kept_models = reusable_models(config.out, previous, models_path, models_input, config.formatter)
     rendered = render(api, "" if kept_models else _models(api, templates, spec), spec.name, templates)
     clock.step(f"rendered {len(rendered)} files" + (" (models unchanged)" if kept_models else ""))
-    reused, known = reusable_texts(config.out, previous, rendered, config.formatter)
     rendered_sha = {path: sha256(text) for path, text in rendered.items()}
     if kept_models:
+        # Kept whole: not read again from disk for pieces, and recorded under its real hash.
+        reused, known = reusable_texts(config.out, previous, {p: t for p, t in rendered.items() if p != models_path}, config.formatter)
         reused[models_path], rendered_sha[models_path] = kept_models
+    else:
+        reused, known = reusable_texts(config.out, previous, rendered, config.formatter)
     formatted = format_files(rendered, config.formatter, only=set(rendered) - set(reused), known=known)
     files = {**formatted.files, **reused}
     pieces_note = f"; black ran on {formatted.formatted_pieces} of {formatted.total_pieces} pieces" if formatted.total_pieces else ""
