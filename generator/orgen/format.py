@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -167,5 +166,3 @@ def _ruff(sources: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:
             raise SpecError([Problem(name, None, None, "generated code does not parse; this is a bug in orgen") for name in broken])
         return {path: (root / "src" / path).read_text(encoding="utf-8") for path in sources}
 
-
-Formatter = Callable[[str], str | None]

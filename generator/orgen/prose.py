@@ -45,8 +45,8 @@ def block(text: object) -> str:
                 open_span = False
             # `<br>` is the usual line break of spec prose: written as one, it needs no HTML.
             for part in _BREAK.split(lines[index]):
-                text, unpaired = _text_line(part, keep_code=not open_span)
-                out.append(text)
+                shown, unpaired = _text_line(part, keep_code=not open_span)
+                out.append(shown)
                 open_span = open_span or unpaired
             index += 1
             continue
