@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT, SEED_SPEC, Orgen, tree
 
 ARGS = ("--package-name", "openrouter_client", "--client-name", "OpenRouter", "-q")
@@ -203,3 +205,11 @@ def test_json_errors_carry_line_numbers(orgen: Orgen, tmp_path: Path) -> None:
     result = orgen("build", spec, "--out", tmp_path / "out", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == "api.json:5: /paths/~1x/get/responses/200/$ref: $ref target '#/nope' does not exist"
+
+
+@pytest.mark.parametrize("name", ["Callable", "PaymentRequiredError", "Timeout"])
+def test_a_client_name_the_package_already_uses_is_refused(orgen: Orgen, tmp_path: Path, name: str) -> None:
+    # Names exported by __init__.py or imported by _client.py would be shadowed by the client class.
+    result = orgen("build", SEED_SPEC, "--out", tmp_path / "out", "--client-name", name, cwd=tmp_path, env={"ORGEN_CACHE_DIR": ""})
+    assert result.returncode == 2 and f"client name {name!r} is taken" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -7,6 +7,18 @@ from typing import Literal
 
 from .names import ClassName, PyName
 
+# What the generated package's __init__.py exports besides the two client classes.
+PACKAGE_EXPORTS = (
+    "APIConnectionError", "APIError", "APIResponse", "APIResponseValidationError", "APIStatusError", "APITimeoutError",
+    "AsyncStream", "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "NOT_GIVEN",
+    "NotFoundError", "NotGiven", "PayloadTooLargeError", "PaymentRequiredError", "PermissionDeniedError", "RateLimitError",
+    "Stream", "UnprocessableEntityError", "models", "params",
+)
+# What _client.py imports or defines beside the client classes (templates/package/client.py.jinja).
+CLIENT_MODULE_NAMES = (
+    "Callable", "Mapping", "Timeout", "SyncAPIClient", "AsyncAPIClient",
+    "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "DEFAULT_BASE_URL", "API_KEY_ENV", "BASE_URL_ENV",
+)
 Location = Literal["path", "query", "header", "cookie", "body", "file"]
 BodyKind = Literal["none", "json", "json-value", "multipart", "form"]
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from .config import Config
 from .escape import literal
-from .ir import Api, Auth, ModelInfo, Operation, Pagination, Param, Resource, Stream, TypedDictDef, TypedDictField
+from .ir import CLIENT_MODULE_NAMES, PACKAGE_EXPORTS, Api, Auth, ModelInfo, Operation, Pagination, Param, Resource, Stream, TypedDictDef, TypedDictField
 from .names import ClassName, PyName, module_name, pascal, snake, unique, unique_classes, words
 from .normalize import HTTP_METHODS, STREAM_EXTENSION, deref
 from .pointer import follow, join
@@ -33,15 +33,7 @@ _METHOD_RESERVED = frozenset(
     {"str", "int", "float", "bool", "bytes", "object", "type", "cast", "overload", "with_raw_response", "with_streaming_response"}
 )
 # Names that the package's __init__.py and _client.py define or import besides the client classes.
-_PACKAGE_NAMES = frozenset(
-    {
-        "APIConnectionError", "APIError", "APIResponse", "APIResponseValidationError", "APIStatusError",
-        "APITimeoutError", "AsyncStream", "AuthenticationError", "BadRequestError", "ConflictError",
-        "InternalServerError", "NOT_GIVEN", "NotFoundError", "NotGiven", "PayloadTooLargeError", "PaymentRequiredError", "PermissionDeniedError", "RateLimitError",
-        "Stream", "UnprocessableEntityError", "Mapping", "Timeout", "SyncAPIClient", "AsyncAPIClient",
-        "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "DEFAULT_BASE_URL", "API_KEY_ENV", "BASE_URL_ENV",
-    }
-)
+_PACKAGE_NAMES = frozenset(PACKAGE_EXPORTS) | frozenset(CLIENT_MODULE_NAMES)
 # File names Windows reserves for devices, whatever their extension: a module must not be one.
 _DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10)})
 # Attributes of the client base class that a resource must not shadow.

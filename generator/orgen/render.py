@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from . import prose
 from .escape import comment, docstring, html_comment, literal, md_code, toml
-from .ir import Api, Operation
+from .ir import PACKAGE_EXPORTS, Api, Operation
 
 if TYPE_CHECKING:
     import jinja2
@@ -24,12 +24,6 @@ _FLAVOURS = [
         "prefix": "Async", "sync": "Async", "def": "async def", "await": "await ", "raw_wrapper": "async_to_raw_response_wrapper", "streamed_wrapper": "async_to_streamed_response_wrapper",
         "http_client": "httpx.AsyncClient", "client_doc": "Asynchronous client; use it with `async with` to close connections.",
     },
-]
-_EXPORTS = [
-    "APIConnectionError", "APIError", "APIResponse", "APIResponseValidationError", "APIStatusError", "APITimeoutError", "AsyncStream",
-    "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "NOT_GIVEN", "NotFoundError",
-    "NotGiven", "PayloadTooLargeError", "PaymentRequiredError", "PermissionDeniedError", "RateLimitError", "Stream",
-    "UnprocessableEntityError", "models", "params",
 ]
 
 
@@ -78,7 +72,7 @@ def render(api: Api, models_source: str, spec_name: str, templates: Path) -> dic
         files[package / module] = f"{header}\n" + (templates / "runtime" / module).read_text(encoding="utf-8")
     files[package / "py.typed"] = ""
     files[package / "models.py"] = f"{header}\n" + _strip_generator_header(models_source)
-    put(package / "__init__.py", "package/init.py.jinja", exports=sorted(_EXPORTS + [api.client_name, f"Async{api.client_name}"]))
+    put(package / "__init__.py", "package/init.py.jinja", exports=sorted([*PACKAGE_EXPORTS, api.client_name, f"Async{api.client_name}"]))
     put(package / "_client.py", "package/client.py.jinja")
     put(package / "params.py", "package/params.py.jinja")
     put(package / "resources" / "__init__.py", "package/resources_init.py.jinja")
