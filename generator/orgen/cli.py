@@ -125,6 +125,83 @@ def normalize(spec: Path, as_json: bool, **options: Any) -> None:
         click.echo(yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100), nl=False)
 
 
+@main.command()
+@_spec_options
+@click.option("--from", "url", metavar="URL", help="http(s) URL to download SPEC from (default: spec-url in [tool.orgen]).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if upstream differs from SPEC (for a scheduled CI job).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True, metavar="SECONDS", help="Give up on a download that takes longer.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=50_000_000, show_default=True, metavar="N", help="Give up on a download larger than N bytes.")
+def update(spec: Path, url: str | None, check: bool, timeout: float, max_bytes: int, quiet: bool, allow_remote_refs: bool, **options: Any) -> None:
+    """Download SPEC anew from upstream and, if it changed, replace it and rebuild the client.
+
+    The download replaces SPEC only once it passes every check `orgen build` makes: a broken or
+    cut-off download leaves SPEC as it was (exit 2). Then SPEC is built as `orgen build SPEC` would,
+    and the CHANGELOG.md entry of the build is printed on stdout (a pull request's body, say).
+    Exit codes: 0 updated or already up to date, 1 upstream differs under --check, 2 a failed
+    download or bad input.
+
+    \b
+    Examples:
+      orgen update specs/openapi.yaml --from https://api.example.com/openapi.yaml
+      orgen update specs/openapi.yaml            # URL from spec-url in [tool.orgen] of pyproject.toml
+      orgen update specs/openapi.yaml --check    # scheduled CI: exit 1 when upstream has changed
+    """
+    from . import update as upstream
+
+    config = _config(options)
+    url = url or config.spec_url
+    if not url:
+        click.echo(f"orgen: no URL to update {spec} from: pass --from URL or set spec-url in [tool.orgen] of pyproject.toml", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    progress: Callable[[str], None] = (lambda _: None) if quiet else (lambda line: click.echo(f"orgen: {line}", err=True))
+    started = time.perf_counter()
+    try:
+        content = upstream.download(url, timeout, max_bytes)
+        if upstream.same_bytes(spec, content):
+            click.echo(f"{spec} is up to date with {url}")
+            return
+        with upstream.staged(spec, content, url, config, allow_remote_refs) as downloaded:
+            if check:
+                click.echo(f"{spec} differs from {url}: `orgen update` would replace it")
+                sys.exit(EXIT_DRIFT)
+            upstream.install(downloaded, spec)
+    except upstream.DownloadError as error:
+        click.echo(f"orgen: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except SpecError as error:
+        _fail(error.problems)
+    except OSError as error:  # the folder of SPEC is missing or not writable
+        click.echo(f"orgen: cannot write {spec}: {error.strerror or error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    progress(f"updated {spec} from {url} ({len(content)} bytes)")
+    from .pipeline import build as run_build
+
+    try:
+        output, changed = run_build(spec, config, progress, allow_remote_refs)
+    except SpecError as error:
+        _fail(error.problems)
+    except Exception as error:  # a bug, not bad input: still one line, unless debugging
+        if os.environ.get("ORGEN_DEBUG"):
+            raise
+        _fail([Problem(str(spec), None, None, f"internal error ({type(error).__name__}: {error}); please report it")])
+    progress(
+        f"wrote {len(changed)} changed of {len(output.files)} files to {config.out} "
+        f"({len(output.api.operations)} operations) in {time.perf_counter() - started:.2f}s"
+    )
+    if output.release_note:
+        progress(output.release_note)
+    if output.changelog_entry is not None:
+        click.echo(output.changelog_entry.rstrip("\n"))
+    else:
+        click.echo(f"{spec} was updated from {url}; the generated client did not change")
+    _report_warnings(output.warnings)
+
+
+# update's build settings are build's own options, shared so that their flags and help cannot drift apart.
+_BUILD_SETTINGS = ("out", "package_name", "client_name", "api_key_env", "formatter", "strict", "allow_remote_refs", "quiet")
+update.params.extend(param for param in build.params if param.name in _BUILD_SETTINGS)
+
+
 def _config(options: dict[str, Any]) -> Config:
     try:
         return load_config(Path.cwd()).with_options(**options)

@@ -26,6 +26,8 @@ class Config:
     client_headers: dict[str, str] = field(default_factory=dict)
     # `error.code` values that make a 400 response a transient failure worth retrying
     retry_error_codes: tuple[int, ...] = ()
+    # where `orgen update` downloads the spec from when no --from URL is given
+    spec_url: str | None = None
 
     def with_options(self, **options: Any) -> Config:
         """This config with every option that was actually given on the command line."""
@@ -77,4 +79,6 @@ def load_config(folder: Path) -> Config:
     if not isinstance(codes, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in codes):
         raise ConfigError(f"{path}: [tool.orgen] retry-error-codes is a list of integers")
     values["retry_error_codes"] = tuple(codes)
+    if not isinstance(values.get("spec_url", ""), str):
+        raise ConfigError(f"{path}: [tool.orgen] spec-url is a URL string")
     return Config(**values)
