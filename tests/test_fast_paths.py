@@ -142,11 +142,13 @@ def test_a_changed_spec_reformats_only_the_changed_pieces(orgen: Orgen, tmp_path
     spec.write_text(json.dumps(_wide_spec("The first note.")))
     assert orgen("build", spec, "--out", out, cwd=tmp_path, env=env).returncode == 0
     spec.write_text(json.dumps(_wide_spec("The second note.")))
+    _same_history(out, fresh)
 
     rebuilt = orgen("build", spec, "--out", out, cwd=tmp_path, env=env)
     assert rebuilt.returncode == 0, rebuilt.stderr
     ran, total = _pieces_formatted(rebuilt.stderr)
-    assert ran == 1 and total > 400, rebuilt.stderr
+    # The changed description's piece, and those that name the package version the update moved.
+    assert "-> 0.1.1 (patch" in rebuilt.stderr and ran <= 6 and total > 400, rebuilt.stderr
     assert "The second note." in (out / "wide" / "models.py").read_text()
     # What the pieces add up to is what a build from nothing writes.
     assert orgen("build", spec, "--out", fresh, "-q", cwd=tmp_path, env=env).returncode == 0
@@ -160,6 +162,14 @@ def test_a_changed_spec_reformats_only_the_changed_pieces(orgen: Orgen, tmp_path
     assert again.returncode == 0, again.stderr
     ran, total = _pieces_formatted(again.stderr)
     assert ran >= 400, again.stderr
+
+
+def _same_history(out: Path, fresh: Path) -> None:
+    """Give `fresh` the release history of `out` (version, changelog, manifest) and none of its
+    files: a build into it then writes, from nothing, what a rebuild of `out` should write."""
+    for name in (".orgen/api.json", ".orgen/manifest.json", "CHANGELOG.md"):
+        (fresh / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(out / name, fresh / name)
 
 
 def _pieces_formatted(progress: str) -> tuple[int, int]:
@@ -182,6 +192,7 @@ def test_models_are_generated_again_only_when_their_input_changed(orgen: Orgen, 
     # build from nothing writes.
     document["paths"]["/things"]["get"]["summary"] = "Get the first thing"  # type: ignore[index]
     spec.write_text(json.dumps(document))
+    _same_history(out, fresh)
     rebuilt = orgen("build", spec, "--out", out, cwd=tmp_path, env=env)
     assert rebuilt.returncode == 0 and "(models unchanged)" in rebuilt.stderr, rebuilt.stderr
     assert orgen("build", spec, "--out", fresh, "-q", cwd=tmp_path, env=env).returncode == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -26,6 +27,8 @@ class Config:
     client_headers: dict[str, str] = field(default_factory=dict)
     # `error.code` values that make a 400 response a transient failure worth retrying
     retry_error_codes: tuple[int, ...] = ()
+    # the generated package's first version; later builds move it by what the spec update changed
+    version: str = "0.1.0"
     # where `orgen update` downloads the spec from when no --from URL is given
     spec_url: str | None = None
 
@@ -79,6 +82,9 @@ def load_config(folder: Path) -> Config:
     if not isinstance(codes, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in codes):
         raise ConfigError(f"{path}: [tool.orgen] retry-error-codes is a list of integers")
     values["retry_error_codes"] = tuple(codes)
+    version = values.get("version", "0.1.0")
+    if not isinstance(version, str) or not re.fullmatch(r"\d+\.\d+\.\d+", version):
+        raise ConfigError(f"{path}: [tool.orgen] version is MAJOR.MINOR.PATCH, e.g. \"0.1.0\" (got {version!r})")
     if not isinstance(values.get("spec_url", ""), str):
         raise ConfigError(f"{path}: [tool.orgen] spec-url is a URL string")
     return Config(**values)

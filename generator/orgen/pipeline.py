@@ -14,6 +14,7 @@ from . import __version__, guard, record
 from .config import Config
 from .document import Document, read_document
 from .format import format_files
+from .compare import bump, compare, next_version
 from .ir import Api
 from .load import display_path
 from .models import generate_models
@@ -23,8 +24,10 @@ from .problems import Problem, Problems, SpecError
 from .record import Record
 from .refs import resolve_refs
 from .render import render, templates_dir
+from .report import CHANGELOG, changelog_entry, counts, first_changelog, prepend
 from .sanitize import sanitize_schemas
 from .shape import check_shape
+from .surface import SNAPSHOT, Surface, capture, read_snapshot, snapshot_text
 from .variants import name_tagged_variants
 from .write import MANIFEST, Manifest, diff, reusable_models, reusable_texts, sha256, write_tree
 
@@ -41,6 +44,9 @@ class Output:
     warnings: list[Problem]
     previous: Manifest | None
     inputs: list[Path]
+    # The CHANGELOG.md entry this build adds (Markdown), or None when the client did not change
+    changelog_entry: str | None = None
+    release_note: str | None = None  # one line on the version this build gave the package, when it moved
 
 
 def load_normalized(spec: Path, config: Config, allow_remote_refs: bool = False) -> tuple[Document, dict[str, Any]]:
@@ -52,17 +58,29 @@ def load_normalized(spec: Path, config: Config, allow_remote_refs: bool = False)
     return document, normalize(document.root, Context(base_url=config.base_url))
 
 
-def generate(spec: Path, config: Config, progress: Progress = lambda _: None, allow_remote_refs: bool = False) -> Output:
-    """Everything a build writes, as text by relative path; raises SpecError on bad input."""
-    clock = _Clock(progress)
+def plan_spec(spec: Path, config: Config, allow_remote_refs: bool = False) -> tuple[Document, Api, Problems]:
+    """The spec read, repaired and planned into the IR; raises SpecError on bad input (and on
+    warnings under `config.strict`). Everything orgen checks about a spec is checked here."""
     document, normalized = load_normalized(spec, config, allow_remote_refs)
-    clock.step("loaded and normalized")
     problems = Problems(list(document.warnings))
     sanitize_schemas(normalized, problems, document.where)
     name_tagged_variants(normalized)
     api = plan(normalized, config, problems, document.where)
     problems.check(strict=config.strict)
-    clock.step(f"planned {len(api.operations)} operations, {len(api.models)} models")
+    return document, api, problems
+
+
+def surface_of(spec: Path, config: Config, allow_remote_refs: bool = False) -> Surface:
+    """The client surface SPEC generates (what `orgen diff` compares), without rendering or writing."""
+    _, api, _ = plan_spec(spec, config, allow_remote_refs)
+    return capture(api, _models(api, templates_dir(), spec))
+
+
+def generate(spec: Path, config: Config, progress: Progress = lambda _: None, allow_remote_refs: bool = False) -> Output:
+    """Everything a build writes, as text by relative path; raises SpecError on bad input."""
+    clock = _Clock(progress)
+    document, api, problems = plan_spec(spec, config, allow_remote_refs)
+    clock.step(f"loaded and normalized; planned {len(api.operations)} operations, {len(api.models)} models")
     templates = templates_dir()
     previous = Manifest.read(config.out)
     # The models library is the slowest stage: when its input is what the last build gave it and
@@ -70,7 +88,10 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     models_path = PurePosixPath(api.package) / "models.py"
     models_input = _models_input(api, templates, spec.name)
     kept_models = reusable_models(config.out, previous, models_path, models_input, config.formatter)
-    rendered = render(api, "" if kept_models else _models(api, templates, spec), spec.name, templates)
+    models_source = kept_models[0] if kept_models else _models(api, templates, spec)
+    release = _release(api, models_source, config, spec.name, previous)
+    api.package_version = release.version
+    rendered = render(api, "" if kept_models else models_source, spec.name, templates)
     clock.step(f"rendered {len(rendered)} files" + (" (models unchanged)" if kept_models else ""))
     rendered_sha = {path: sha256(text) for path, text in rendered.items()}
     if kept_models:
@@ -81,6 +102,9 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
         reused, known = reusable_texts(config.out, previous, rendered, config.formatter)
     formatted = format_files(rendered, config.formatter, only=set(rendered) - set(reused), known=known)
     files = {**formatted.files, **reused}
+    for path, text in release.files.items():
+        files[path] = text
+        rendered_sha[path] = sha256(text)
     pieces_note = f"; black ran on {formatted.formatted_pieces} of {formatted.total_pieces} pieces" if formatted.total_pieces else ""
     clock.step(f"formatted {len(rendered) - len(reused)} files ({len(reused)} unchanged{pieces_note})")
     # Pieces of unchanged files are recorded again from the previous manifest.
@@ -97,7 +121,50 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
         models_input=models_input,
     )
     files[MANIFEST] = manifest.to_text()
-    return Output(files, api, problems.warnings, previous, [spec, *document.referenced])
+    return Output(files, api, problems.warnings, previous, [spec, *document.referenced], release.entry, release.note)
+
+
+@dataclass
+class _Release:
+    """The version a build gives the package and the files that say so."""
+
+    version: str
+    files: dict[PurePosixPath, str]
+    entry: str | None  # the changelog entry this build adds
+    note: str | None = None
+
+
+def _release(api: Api, models_source: str, config: Config, spec_name: str, previous: Manifest | None) -> _Release:
+    """Version the package by what changed since the build recorded in the output folder: the
+    snapshot of this build's surface, and CHANGELOG.md with a new entry when the surface moved."""
+    new_surface = capture(api, models_source)
+    recorded = read_snapshot(config.out) if previous is not None else None
+    changelog_path = PurePosixPath(CHANGELOG)
+    if recorded is None:
+        version, entry = config.version, None
+        changelog = first_changelog(version, spec_name)
+    else:
+        old_version, old_surface = recorded
+        changes = compare(old_surface, new_surface) if old_surface is not None else []
+        version = next_version(old_version, bump(changes))
+        entry = changelog_entry(version, old_version, changes) if changes else None
+        changelog = _owned_text(config.out, changelog_path, previous) or first_changelog(old_version, spec_name)
+        if entry is not None:
+            changelog = prepend(changelog, entry)
+    note = None
+    if entry is not None:
+        note = f"version {old_version} -> {version} ({bump(changes)}: {counts(changes)}); see {config.out / CHANGELOG}"
+    return _Release(version, {SNAPSHOT: snapshot_text(version, new_surface), changelog_path: changelog}, entry, note)
+
+
+def _owned_text(out: Path, path: PurePosixPath, previous: Manifest | None) -> str | None:
+    """A file orgen wrote earlier, as it is on disk now (edits included)."""
+    if previous is None or str(path) not in previous.files:
+        return None
+    try:
+        return (out / Path(*path.parts)).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _file_entry(text: str, rendered_sha256: str, pieces: str | None) -> dict[str, str]:
