@@ -28,7 +28,7 @@ def as_text(changes: list[Change]) -> str:
         chosen = [c for c in changes if c.level == level]
         if chosen:
             lines += ["", f"{_HEADINGS[level]} ({len(chosen)}):"]
-            lines += [f"  {c.where}: {c.message}" for c in chosen]
+            lines += [f"  - {c.message}" for c in chosen]  # every message names the Python it is about
     return "\n".join(lines) + "\n"
 
 
@@ -45,7 +45,7 @@ def changelog_entry(version: str, previous: str, changes: list[Change]) -> str:
 
 def first_changelog(version: str, spec_name: str) -> str:
     """The changelog of a client's first build (undated: a build into an empty folder is reproducible)."""
-    return f"{_CHANGELOG_TITLE}\n## {version}\n\nFirst version, generated from {_code(spec_name)}.\n"
+    return f"{_CHANGELOG_TITLE}\n## {version}\n\nFirst version, generated from {_code(' '.join(spec_name.split()))}.\n"
 
 
 def prepend(changelog: str, entry: str) -> str:
@@ -59,7 +59,7 @@ def _sections(changes: list[Change], marker: str) -> str:
     for level in LEVELS:
         chosen = [c for c in changes if c.level == level]
         if chosen:
-            lines = "\n".join(f"- {_code(' '.join(c.where.split()))}: {prose.inline(c.message)}" for c in chosen)
+            lines = "\n".join(f"- {prose.inline(c.message)}" for c in chosen)
             parts.append(f"{marker} {_HEADINGS[level]}\n\n{lines}\n")
     return "\n".join(parts)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +39,15 @@ def main() -> None:
         orgen("build", spec, "-q", cwd=case)
         (case / "normalized.yaml").write_text(orgen("normalize", spec, cwd=case), encoding="utf-8")
         print(f"regenerated {case.relative_to(ROOT)}")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tests.history.pairs import PAIRS, golden, rebuild
+
+    for old, new in PAIRS:
+        with tempfile.TemporaryDirectory() as work:
+            changelog = (rebuild(old, new, Path(work)) / "CHANGELOG.md").read_text(encoding="utf-8")
+        golden(old, new).write_text(changelog, encoding="utf-8")
+        print(f"regenerated {golden(old, new).relative_to(ROOT)}")
     # generated/ is rebuilt as a user rebuilds theirs: when its client changed, its version moves
     # and CHANGELOG.md says why.
     orgen("build", "specs/openapi.yaml", "-q", cwd=ROOT)
