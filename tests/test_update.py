@@ -209,3 +209,16 @@ def test_update_explains_itself(orgen: Orgen) -> None:
     help_text = orgen("update", "--help").stdout
     for words in ("Examples", "--from", "--check", "--timeout", "--max-bytes", "--out", "--package-name", "--formatter", "--quiet"):
         assert words in help_text
+
+
+def test_update_of_a_built_client_prints_the_changelog_entry_it_wrote(orgen: Orgen, project: Path, upstream: Upstream) -> None:
+    built = orgen("build", "openapi.yaml", *BUILD, cwd=project, env=ENV)
+    assert built.returncode == 0, built.stderr
+    # Upstream adds an enum value to a response: an addition, so the patch moves below 1.0.0.
+    added = GOOD.replace(b"        - value: content_filter\n", b"        - value: content_filter\n        - value: tool_calls\n", 1)
+    assert added != GOOD
+    code, out, err = update(orgen, project, "--from", upstream.publish("openapi.yaml", added), *BUILD)
+    assert code == 0, err
+    assert out.startswith("## 0.1.1 (") and "tool_calls" in out
+    changelog = (project / "client" / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert out.strip() in changelog
