@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 import click
@@ -76,17 +77,11 @@ def build(spec: Path, check: bool, quiet: bool, allow_remote_refs: bool, **optio
     from .pipeline import build as run_build
     from .pipeline import check as run_check
 
-    try:
+    with _one_line_errors(str(spec)):
         if check:
             output, drift = run_check(spec, config, progress, allow_remote_refs)
         else:
             output, changed = run_build(spec, config, progress, allow_remote_refs)
-    except SpecError as error:
-        _fail(error.problems)
-    except Exception as error:  # a bug, not bad input: still one line, unless debugging
-        if os.environ.get("ORGEN_DEBUG"):
-            raise
-        _fail([Problem(str(spec), None, None, f"internal error ({type(error).__name__}: {error}); please report it")])
     # Warnings come last, after the progress lines, where they are not lost among them.
     if check:
         if drift:
@@ -96,12 +91,7 @@ def build(spec: Path, check: bool, quiet: bool, allow_remote_refs: bool, **optio
             sys.exit(EXIT_DRIFT)
         progress(f"{config.out} is up to date")
     else:
-        progress(
-            f"wrote {len(changed)} changed of {len(output.files)} files to {config.out} "
-            f"({len(output.api.operations)} operations) in {time.perf_counter() - started:.2f}s"
-        )
-        if output.release_note:
-            progress(output.release_note)
+        _report_written(output, changed, config, progress, started)
     _report_warnings(output.warnings)
 
 
@@ -130,21 +120,14 @@ def diff_command(old: str, new: str, output_format: str, fail_on: str | None, **
     Exit codes: 0 ok, 1 when --fail-on is met, 2 bad input.
     """
     config = _config(options)
-    try:
-        from .compare import compare
-        from .pipeline import surface_of
-        from .revision import spec_file
+    from .compare import compare
+    from .pipeline import surface_of
+    from .revision import spec_file
 
-        surfaces = []
-        for argument in (old, new):
-            with spec_file(argument) as spec:
-                surfaces.append(surface_of(spec, config))
-    except SpecError as error:
-        _fail(error.problems)
-    except Exception as error:  # a bug, not bad input: still one line, unless debugging
-        if os.environ.get("ORGEN_DEBUG"):
-            raise
-        _fail([Problem(old, None, None, f"internal error ({type(error).__name__}: {error}); please report it")])
+    surfaces = []
+    for argument in (old, new):
+        with _one_line_errors(argument), spec_file(argument) as spec:
+            surfaces.append(surface_of(spec, config))
     from . import report
 
     changes = compare(surfaces[0], surfaces[1])
@@ -227,20 +210,9 @@ def update(spec: Path, url: str | None, check: bool, timeout: float, max_bytes: 
     progress(f"updated {spec} from {url} ({len(content)} bytes)")
     from .pipeline import build as run_build
 
-    try:
+    with _one_line_errors(str(spec)):
         output, changed = run_build(spec, config, progress, allow_remote_refs)
-    except SpecError as error:
-        _fail(error.problems)
-    except Exception as error:  # a bug, not bad input: still one line, unless debugging
-        if os.environ.get("ORGEN_DEBUG"):
-            raise
-        _fail([Problem(str(spec), None, None, f"internal error ({type(error).__name__}: {error}); please report it")])
-    progress(
-        f"wrote {len(changed)} changed of {len(output.files)} files to {config.out} "
-        f"({len(output.api.operations)} operations) in {time.perf_counter() - started:.2f}s"
-    )
-    if output.release_note:
-        progress(output.release_note)
+    _report_written(output, changed, config, progress, started)
     if output.changelog_entry is not None:
         click.echo(output.changelog_entry.rstrip("\n"))
     else:
@@ -259,6 +231,31 @@ def _config(options: dict[str, Any]) -> Config:
     except ConfigError as error:
         click.echo(f"orgen: {error}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+@contextmanager
+def _one_line_errors(source: str) -> Iterator[None]:
+    """Bad input exits 2 with its problems; a bug too, as one line naming `source` (a traceback
+    only with ORGEN_DEBUG set)."""
+    try:
+        yield
+    except SpecError as error:
+        _fail(error.problems)
+    except Exception as error:
+        if os.environ.get("ORGEN_DEBUG"):
+            raise
+        _fail([Problem(source, None, None, f"internal error ({type(error).__name__}: {error}); please report it")])
+
+
+def _report_written(output: Any, changed: list[PurePosixPath], config: Config, progress: Callable[[str], None], started: float) -> None:
+    removed = [path for path in changed if path not in output.files]
+    progress(
+        f"wrote {len(changed) - len(removed)} changed of {len(output.files)} files to {config.out}"
+        + (f", removed {len(removed)} no longer generated" if removed else "")
+        + f" ({len(output.api.operations)} operations) in {time.perf_counter() - started:.2f}s"
+    )
+    if output.release_note:
+        progress(output.release_note)
 
 
 def _fail(problems: list[Problem]) -> Any:
