@@ -242,3 +242,26 @@ def test_rev_path_reads_the_spec_from_git(orgen: Orgen, tmp_path: Path) -> None:
     assert json.loads(done.stdout)["bump"] == "major"
     unknown = orgen("diff", "nosuchrev:specs/api.yaml", "specs/api.yaml", cwd=repo)
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
+
+
+def test_a_new_inline_union_member_renames_none_of_its_siblings(tmp_path: Path) -> None:
+    def with_filter(doc: dict[str, Any]) -> None:
+        _schemas(doc)["NewOrder"]["properties"]["filter"] = {
+            "anyOf": [
+                {"type": "object", "required": ["sku"], "properties": {"sku": {"type": "string"}}},
+                {"type": "object", "required": ["tag"], "properties": {"tag": {"type": "string"}}},
+            ]
+        }
+
+    def with_a_member_in_front(doc: dict[str, Any]) -> None:
+        with_filter(doc)
+        _schemas(doc)["NewOrder"]["properties"]["filter"]["anyOf"].insert(0, {"type": "object", "required": ["price"], "properties": {"price": {"type": "integer"}}})
+
+    old, new = copy.deepcopy(BASE), copy.deepcopy(BASE)
+    with_filter(old)
+    with_a_member_in_front(new)
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    changes = compare(_surface(old, tmp_path / "old"), _surface(new, tmp_path / "new"))
+    assert not [c for c in changes if c.kind in ("model-removed", "model-renamed")], changes
+    assert {c.where for c in changes if c.kind == "model-added"} >= {"params.NewOrderFilterPriceParam"}

@@ -18,6 +18,7 @@ from .names import ClassName, PyName, module_name, pascal, snake, unique, unique
 from .normalize import HTTP_METHODS, STREAM_EXTENSION, deref
 from .pointer import follow, join
 from .problems import Problems
+from .variants import member_hint
 
 SCHEMA_PREFIX = "#/components/schemas/"
 # Names a generated method's signature or body uses; spec parameters with these names get a suffix.
@@ -558,7 +559,7 @@ class Planner:
             return "object"
         variants = schema.get("oneOf") or schema.get("anyOf")
         if isinstance(variants, list) and variants and not schema.get("properties"):
-            members = [self._output_type(v, f"{hint}{i}", visiting) for i, v in enumerate(variants)]
+            members = [self._output_type(v, member_hint(hint, v, i), visiting) for i, v in enumerate(variants)]
             return " | ".join(dict.fromkeys(members + (["None"] if nullable else [])))
         return f"_models.{self._hoist(repr(id(schema)), schema, hint)}{nullable}"
 
@@ -592,7 +593,7 @@ class Planner:
                 return [
                     part
                     for index, variant in enumerate(schema[keyword])
-                    for part in split_union(self._input_type(variant, f"{hint}{index}", visiting))
+                    for part in split_union(self._input_type(variant, member_hint(hint, variant, index), visiting))
                 ]
         if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1 and not schema.get("properties"):
             return split_union(self._input_type(schema["allOf"][0], hint, visiting))

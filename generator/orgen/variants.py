@@ -58,6 +58,26 @@ def _visit(node: Any, hint: str, taken: set[str], hoisted: dict[str, Any]) -> No
     _visit(extra, hint + "Value", taken, hoisted)
 
 
+def member_hint(hint: str, member: Any, index: int) -> str:
+    """The name of an inline union member that does not move when its siblings are added, removed
+    or reordered: after its tag, else its title, else its required (else all) property names, and
+    a list member `List`. Only a member with none of those is named by its position."""
+    tag = _tag(member)
+    if tag is not None:
+        return hint + pascal(tag, "Variant")
+    if isinstance(member, dict):
+        title = member.get("title")
+        if isinstance(title, str) and title.strip():
+            return hint + pascal(title, "Variant")
+        properties = member.get("properties")
+        if isinstance(properties, dict) and properties:
+            required = [str(name) for name in member.get("required") or [] if name in properties]
+            return hint + "".join(pascal(name, "Field") for name in sorted(required or map(str, properties))[:3])
+        if member.get("type") == "array":
+            return hint + "List"
+    return f"{hint}{index}"
+
+
 def _tag(member: Any) -> str | None:
     """The literal value of an inline object member's tag property, if it has one."""
     if not isinstance(member, dict) or "$ref" in member or not isinstance(member.get("properties"), dict):
