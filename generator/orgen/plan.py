@@ -148,9 +148,11 @@ class Planner:
         for path, method, operation, pointer in self._operations():
             operation_id = str(operation.get("operationId") or f"{method}_{path}")
             if operation_id in seen_ids:
-                self.problems.error(*self.where(join(pointer, "operationId")), join(pointer, "operationId"),
-                                    f"duplicate operationId {operation_id!r} (also at {seen_ids[operation_id]})")
-                continue
+                # OpenAPI wants operationIds unique; real specs break that and users cannot fix
+                # upstream. Paths are taken in sorted order, so the same one is renamed every time.
+                self._warn(join(pointer, "operationId"), f"duplicate operationId {operation_id!r} (also at {seen_ids[operation_id]}); this operation is named from its method and path")
+                operation = {key: value for key, value in operation.items() if key != "operationId"}
+                operation_id = unique(f"{method}_{path}", set(seen_ids))
             seen_ids[operation_id] = pointer
             resource_name, method_name = self._names(path, method, operation, operation_id)
             resource = resources.get(resource_name)

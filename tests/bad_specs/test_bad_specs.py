@@ -42,8 +42,8 @@ def assert_refused(result: tuple[int, str, str, float], expected: str | tuple[st
 def test_every_case_has_an_expectation() -> None:
     specs = {path.stem for path in HERE.iterdir() if path.suffix in (".yaml", ".json")}
     expectations = {path.stem for path in HERE.glob("*.expected")}
-    # the one spec without an expectation builds, with a warning (see the --strict test)
-    assert specs - expectations == {"unsupported_content"}
+    # the specs without an expectation build, with a warning (see the --strict tests)
+    assert specs - expectations == {"unsupported_content", "duplicate_operation_id"}
     assert expectations <= specs
 
 
@@ -192,3 +192,19 @@ def test_errors_in_a_referenced_file_name_its_own_line_and_pointer(tmp_path: Pat
     models.write_text(models.read_text(encoding="utf-8").replace("tags.yaml#/Tag", "#/Owner"), encoding="utf-8")
     shape = "models.yaml:16: /Owner/properties/kind/type: expected a type name or a list of them, found a number\n"
     assert_refused(build("api.yaml", tmp_path / "out", cwd=tmp_path / "spec"), shape, tmp_path / "out")
+
+
+def test_duplicate_operation_ids_are_renamed_from_method_and_path_with_a_warning(tmp_path: Path) -> None:
+    warning = (
+        "duplicate_operation_id.yaml:10: /paths/~1b/get/operationId: duplicate operationId 'fetch' "
+        "(also at /paths/~1a/get); this operation is named from its method and path"
+    )
+    done = run_orgen("build", "duplicate_operation_id.yaml", "--out", tmp_path / "out", "-q", cwd=HERE, env=NO_CACHE)
+    assert done.returncode == 0 and done.stderr == f"warning: {warning}\n"
+    resources = tmp_path / "out" / "dupes" / "resources"
+    assert "def fetch(" in (resources / "a.py").read_text(encoding="utf-8")
+    assert "def get(" in (resources / "b.py").read_text(encoding="utf-8")
+    again = run_orgen("build", "duplicate_operation_id.yaml", "--out", tmp_path / "again", "-q", cwd=HERE, env=NO_CACHE)
+    assert again.returncode == 0 and (tmp_path / "again" / "dupes" / "resources" / "b.py").read_bytes() == (resources / "b.py").read_bytes()
+    strict = build("duplicate_operation_id.yaml", tmp_path / "strict", "--strict")
+    assert_refused(strict, f"{warning} (warning, fatal under --strict)\n", tmp_path / "strict")
