@@ -59,7 +59,7 @@ def build(spec: Path, check: bool, quiet: bool, allow_remote_refs: bool, **optio
       orgen build api.json --out sdk --package-name acme_client
     """
     config = _config(options)
-    progress = (lambda _: None) if quiet else (lambda line: click.echo(f"orgen: {line}", err=True))
+    progress = _progress(quiet)
     started = time.perf_counter()
     recorded = up_to_date(spec, config, allow_remote_refs)
     if recorded is not None:  # inputs and output exactly as the last build left them: see orgen/record.py
@@ -231,6 +231,15 @@ def _config(options: dict[str, Any]) -> Config:
     except ConfigError as error:
         click.echo(f"orgen: {error}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _progress(quiet: bool) -> Callable[[str], None]:
+    """Progress lines on stderr (nothing with -q), so stdout carries only what a command prints."""
+    def echo(line: str) -> None:
+        if not quiet:
+            click.echo(f"orgen: {line}", err=True)
+
+    return echo
 
 
 @contextmanager

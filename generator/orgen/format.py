@@ -99,11 +99,13 @@ def _black_all(sources: list[str]) -> list[str | None]:
 
 def _black(source: str) -> str | None:
     import black
+    from black.mode import TargetVersion
+    from black.parsing import InvalidInput
 
-    mode = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=LINE_LENGTH)
+    mode = black.Mode(target_versions={TargetVersion.PY311}, line_length=LINE_LENGTH)
     try:
         return black.format_str(source, mode=mode)
-    except black.InvalidInput:
+    except InvalidInput:
         return None
 
 

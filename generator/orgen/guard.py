@@ -74,7 +74,7 @@ def yaml_too_deep(text: str, loader: Any) -> Located | None:
             tracker.value()
             tracker.open(isinstance(event, yaml.MappingStartEvent))
             if tracker.depth > MAX_DEPTH:
-                return tracker.pointer(), event.start_mark.line + 1
+                return tracker.pointer(), event.start_mark.line + 1 if event.start_mark else 1  # the parser always marks
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             tracker.close()
         elif isinstance(event, yaml.ScalarEvent):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 import sys
-from json.decoder import scanstring
 from dataclasses import dataclass, field
+from json.decoder import scanstring  # type: ignore[attr-defined]  # defined in C, missing from typeshed
 from pathlib import Path
 from typing import Any
 

@@ -52,7 +52,9 @@ def generate_models(api: Api, templates: Path) -> str:
 def _generate(document: str, api: Api, templates: Path, renames: dict[str, str]) -> tuple[str, dict[str, str]]:
     """The models' source, and the schema each class was generated from (class name -> `$ref`)."""
     # Imported here: datamodel-code-generator takes a second to import and `--help` should not wait.
-    from datamodel_code_generator import DataModelType, InputFileType, NamingStrategy, PythonVersion, generate
+    from datamodel_code_generator import generate
+    from datamodel_code_generator.enums import DataModelType, InputFileType, NamingStrategy
+    from datamodel_code_generator.format import PythonVersion
 
     with warnings.catch_warnings(), tempfile.TemporaryDirectory() as folder:
         warnings.simplefilter("ignore")

@@ -254,7 +254,7 @@ def _shared_tag(targets: list[Any]) -> str | None:
                 break
         else:
             if all(isinstance(v, str) for v in values) and len(set(values)) == len(values):
-                return name
+                return str(name)
     return None
 
 

@@ -11,10 +11,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import __version__, guard, record
+from .compare import bump, compare, next_version
 from .config import Config
 from .document import Document, read_document
 from .format import format_files
-from .compare import bump, compare, next_version
 from .ir import Api
 from .load import display_path
 from .models import generate_models

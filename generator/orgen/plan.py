@@ -61,7 +61,7 @@ class Planner:
         schemas = (document.get("components") or {}).get("schemas") or {}
         self.schemas: dict[str, Any] = schemas if isinstance(schemas, dict) else {}
         self.classes: dict[str, ClassName] = unique_classes(self.schemas)
-        self.taken_classes = set(self.classes.values())
+        self.taken_classes: set[str] = set(self.classes.values())
         self.hoisted: dict[str, ClassName] = {}  # pointer of an inline schema -> its model class
         self.model_schemas: dict[str, Any] = {}
         self.typed_dicts: dict[str, TypedDictDef] = {}  # key: ref or pointer
@@ -77,7 +77,8 @@ class Planner:
         client_name = ClassName(self.config.client_name or pascal(title, "Client"))
         if client_name in _PACKAGE_NAMES or f"Async{client_name}" in _PACKAGE_NAMES:
             if self.config.client_name:
-                self.problems.error(*self.where(""), "", f"client name {client_name!r} is taken by a name the package exports or imports")
+                file, line = self.where("")
+                self.problems.error(file, line, "", f"client name {client_name!r} is taken by a name the package exports or imports")
             client_name = ClassName(f"{client_name}Client")
         for name, schema in self.schemas.items():
             self.model_schemas[self.classes[name]] = self._rewrite_refs(schema)
@@ -171,12 +172,12 @@ class Planner:
         # name and its `Async` twin must be distinct, since resources/__init__.py imports them all.
         taken: set[str] = set()
         for resource in ordered:
-            name = resource.class_name
+            class_name = resource.class_name
             counter = 2
-            while name in taken or f"Async{name}" in taken:
-                name, counter = ClassName(f"{resource.class_name}{counter}"), counter + 1
-            taken |= {name, f"Async{name}"}
-            resource.class_name = name
+            while class_name in taken or f"Async{class_name}" in taken:
+                class_name, counter = ClassName(f"{resource.class_name}{counter}"), counter + 1
+            taken |= {class_name, f"Async{class_name}"}
+            resource.class_name = class_name
         return ordered
 
     def _operations(self) -> Iterator[tuple[str, str, dict[str, Any], str]]:
@@ -351,7 +352,7 @@ class Planner:
             flag = next((p.name for p in params if p.wire_name == marker.get("parameter") and p.location == "body"), None)
             if flag is not None:
                 return Stream(flag, self._output_type(marker["schema"], hint + "Event"))
-        for status, response in self._success_responses(operation):
+        for _, response in self._success_responses(operation):
             content = response.get("content") or {}
             if _SSE not in content:
                 continue
@@ -361,8 +362,8 @@ class Planner:
             if not any(_JSON_TYPES.match(str(t)) for t in content):
                 return Stream(None, self._output_type(event, hint + "Event"))
             # Both JSON and SSE: a boolean body field named `stream` chooses between them.
-            flag = next((p for p in params if p.wire_name == "stream" and p.location == "body" and p.annotation.startswith("bool")), None)
-            return Stream(flag.name, self._output_type(event, hint + "Event")) if flag else None
+            switch = next((p for p in params if p.wire_name == "stream" and p.location == "body" and p.annotation.startswith("bool")), None)
+            return Stream(switch.name, self._output_type(event, hint + "Event")) if switch else None
         return None
 
     def _sse_payload(self, schema: Any) -> Any:
@@ -467,7 +468,7 @@ class Planner:
         return found
 
     def _response_type(self, operation: dict[str, Any], pointer: str, hint: str) -> str:
-        for status, response in self._success_responses(operation):
+        for _, response in self._success_responses(operation):
             content = response.get("content") or {}
             json_type, schema = _json_body(content)
             if json_type is not None:
@@ -682,8 +683,9 @@ def _json_body(content: Any) -> tuple[str | None, Any]:
 def _schema_of_content(content: Any) -> dict[str, Any] | None:
     if isinstance(content, dict):
         for media in content.values():
-            if isinstance(media, dict) and isinstance(media.get("schema"), dict):
-                return media["schema"]
+            schema = media.get("schema") if isinstance(media, dict) else None
+            if isinstance(schema, dict):
+                return schema
     return None
 
 

@@ -6,8 +6,7 @@ import ast
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from . import prose
+from . import __version__, prose
 from .escape import comment, docstring, html_comment, literal, md_code, toml
 from .ir import PACKAGE_EXPORTS, Api, Operation
 

@@ -154,10 +154,10 @@ def write_tree(out: Path, files: dict[PurePosixPath, str], previous: Manifest | 
         raise SpecError(
             [Problem(str(out / c), None, None, "exists and was not written by orgen; refusing to overwrite it") for c in clashes]
         )
-    changed = []
+    changed: list[PurePosixPath] = []
     staging = Path(tempfile.mkdtemp(prefix=".orgen-staging-", dir=out))
     try:
-        staged = {}
+        staged: dict[PurePosixPath, Path] = {}
         for path, text in sorted(files.items()):
             target = targets[path]
             data = text.encode("utf-8")
