@@ -74,3 +74,26 @@ def test_golden_packages_pass_mypy_strict() -> None:
         capture_output=True, text=True, check=False, cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# The checks users' repositories most often run on code they commit: unused or redefined imports,
+# unsorted import blocks, imports below code.
+LINT_RULES = "F401,F811,I001,E402"
+
+
+def test_golden_packages_pass_the_linters_users_run() -> None:
+    packages = [str(ROOT / "generated" / "openrouter_client")]
+    packages += [str(next(p for p in (case / "expected").iterdir() if (p / "__init__.py").is_file())) for case in CASES]
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "--select", LINT_RULES, *packages],
+        capture_output=True, text=True, check=False, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_package_namespace_shows_only_what_users_import() -> None:
+    probe = "import openrouter_client as p; print(' '.join(dir(p))); print(' '.join(p.__all__))"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT / "generated", capture_output=True, text=True, check=True)
+    shown, exported = (line.split() for line in done.stdout.splitlines())
+    assert set(shown) == {*exported, "__version__"}
+    assert {"OpenRouter", "AsyncOpenRouter", "models", "params"} <= set(shown)

@@ -77,6 +77,14 @@ def test_package_passes_mypy_strict(out: Path) -> None:
     assert result.returncode == 0, result.stdout[-5000:]
 
 
+def test_package_passes_the_linters_users_run(out: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "--select", "F401,F811,I001,E402", PACKAGE],
+        cwd=out, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stdout[-5000:]
+
+
 def test_declared_discriminators_are_pydantic_discriminated_unions(models: ModuleType, schemas: dict[str, Any]) -> None:
     declared = {name: s["discriminator"]["propertyName"] for name, s in schemas.items() if "discriminator" in s and "oneOf" in s}
     assert len(declared) > 20

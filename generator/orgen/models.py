@@ -15,6 +15,7 @@ from .names import unique
 from .plan import SCHEMA_PREFIX
 from .problems import Problem, SpecError
 from .sanitize import field_aliases
+from .tidy import tidy_imports
 
 
 def generate_models(api: Api, templates: Path) -> str:
@@ -46,7 +47,7 @@ def generate_models(api: Api, templates: Path) -> str:
     # importable under any name and lets type checkers resolve it without a search path.
     source = source.replace(f"from {api.package}._models import BaseModel", "from ._models import BaseModel", 1)
     _check_classes(source, [m.class_name for m in api.models])
-    return source
+    return tidy_imports(source)
 
 
 def _generate(document: str, api: Api, templates: Path, renames: dict[str, str]) -> tuple[str, dict[str, str]]:

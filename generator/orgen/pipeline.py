@@ -219,7 +219,7 @@ def _remember(before: tuple[str, str] | None, config: Config, output: Output) ->
 
 
 # orgen's own code that turns the model document into models.py.
-_MODELS_CODE = ("models.py", "inheritance.py", "escape.py", "names.py")
+_MODELS_CODE = ("models.py", "inheritance.py", "escape.py", "names.py", "tidy.py")
 
 
 def _models_input(api: Api, templates: Path, spec_name: str) -> str:

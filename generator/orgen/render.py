@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, prose
 from .escape import comment, docstring, html_comment, literal, md_code, toml
 from .ir import PACKAGE_EXPORTS, Api, Operation
+from .tidy import tidy_imports
 
 if TYPE_CHECKING:
     import jinja2
@@ -87,7 +88,8 @@ def render(api: Api, models_source: str, spec_name: str, templates: Path) -> dic
         example=_example(api, streaming=False),
         stream_example=_example(api, streaming=True),
     )
-    return files
+    models = package / "models.py"  # tidied when generated: a kept models.py is not rendered again
+    return {path: tidy_imports(text) if path.suffix == ".py" and path != models else text for path, text in files.items()}
 
 
 def _strip_generator_header(source: str) -> str:

@@ -8,9 +8,14 @@ from collections.abc import Callable, Mapping
 
 import httpx
 
-from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient
-from ._types import Timeout
 from . import resources as _resources
+from ._base_client import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    AsyncAPIClient,
+    SyncAPIClient,
+)
+from ._types import Timeout
 
 __all__ = ["AsyncDrawing", "Drawing"]
 

@@ -6,10 +6,7 @@ Keys are the API's own field names (wire names), so a field such as `schema` kee
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal, Required, TypedDict
-
-from . import models as _models
+from typing import Literal, Required, TypedDict
 
 __all__ = [
     "CircleParam",

@@ -6,9 +6,4 @@ Keys are the API's own field names (wire names), so a field such as `schema` kee
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal, Required, TypedDict
-
-from . import models as _models
-
 __all__ = []

@@ -3,38 +3,25 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Dict, List, Literal, cast, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 from .._base_client import (
     AsyncAPIResource,
     LazyModule,
     RequestOptions,
     SyncAPIResource,
-    format_path,
     to_wire,
 )
-from .._response import APIResponse, async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._pagination import AsyncPages, SyncPages
-from .._streaming import AsyncStream, Stream
 from .._response import (
-    AsyncStreamedResponse,
-    StreamedResponse,
+    async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import (
-    NOT_GIVEN,
-    Body,
-    FileTypes,
-    Headers,
-    NotGiven,
-    Query,
-    Timeout,
-    header_values,
-    strip_not_given,
-)
+from .._streaming import AsyncStream, Stream
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, strip_not_given
 
 if TYPE_CHECKING:
     from .. import models as _models
