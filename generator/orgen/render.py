@@ -88,8 +88,10 @@ def render(api: Api, models_source: str, spec_name: str, templates: Path) -> dic
         example=_example(api, streaming=False),
         stream_example=_example(api, streaming=True),
     )
-    models = package / "models.py"  # tidied when generated: a kept models.py is not rendered again
-    return {path: tidy_imports(text) if path.suffix == ".py" and path != models else text for path, text in files.items()}
+    # models.py is tidied when generated (a kept one is not rendered again); the runtime is copied
+    # verbatim and kept tidy in templates/runtime.
+    untouched = {package / "models.py", *(package / module for module in RUNTIME_MODULES)}
+    return {path: tidy_imports(text) if path.suffix == ".py" and path not in untouched else text for path, text in files.items()}
 
 
 def _strip_generator_header(source: str) -> str:

@@ -24,7 +24,12 @@ from typing import Any, Literal, Self, TypeVar, cast
 
 import httpx
 
-from ._exceptions import APIConnectionError, APIError, APITimeoutError, make_status_error
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    make_status_error,
+)
 from ._response import (
     RAW_RESPONSE_HEADER,
     STREAMED_RESPONSE_HEADER,

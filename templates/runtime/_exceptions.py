@@ -185,7 +185,9 @@ def _error_data(
     target = errors.get(str(status), errors.get(f"{status // 100}XX", errors.get("default")))
     if target is None:
         return None
-    from ._models import parse_partial  # pydantic is imported on first use, not with the package
+    from ._models import (
+        parse_partial,  # pydantic is imported on first use, not with the package
+    )
 
     try:
         data: object = parse_partial(cast(Any, target), body)

@@ -54,9 +54,9 @@ def parse_response(cast_to: type[_T], response: httpx.Response) -> _T:
             f"Could not decode the response body as JSON (content-type {content_type!r})",
             body=response.text,
         ) from exc
-    from ._models import (
+    from ._models import (  # pydantic is imported on the first parsed response, not with the package
         parse_partial,
-    )  # pydantic is imported on the first parsed response, not with the package
+    )
 
     return parse_partial(cast_to, data)
 

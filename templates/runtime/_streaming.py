@@ -125,7 +125,9 @@ def _decode_event(cast_to: type[_T], sse: ServerSentEvent) -> _T:
         error = payload["error"]
         message = error.get("message")
         raise APIError(message if isinstance(message, str) else json.dumps(error), body=payload)
-    from ._models import parse_partial  # pydantic is imported on first use, not with the package
+    from ._models import (
+        parse_partial,  # pydantic is imported on first use, not with the package
+    )
 
     return parse_partial(cast_to, payload)
 
