@@ -211,3 +211,16 @@ def test_models_are_generated_again_only_when_their_input_changed(orgen: Orgen, 
     models.write_text(models.read_text() + "# edited\n")
     drift = orgen("build", spec, "--out", out, "--check", cwd=tmp_path, env=env)
     assert drift.returncode == 1 and "(models unchanged)" not in drift.stderr and "-# edited" in drift.stdout
+
+
+def test_kept_models_are_keyed_on_the_versions_of_the_libraries_that_write_them(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from orgen import pipeline
+    from orgen.config import Config
+    from orgen.render import templates_dir
+
+    spec = tmp_path / "openapi.yaml"
+    shutil.copy(SEED_SPEC, spec)
+    _, api, _ = pipeline.plan_spec(spec, Config())
+    before = pipeline._models_input(api, templates_dir(), spec.name)
+    monkeypatch.setattr(pipeline, "_TEXT_LIBRARIES", ("datamodel-code-generator==0.0.1", "isort==0.0.1"))
+    assert pipeline._models_input(api, templates_dir(), spec.name) != before

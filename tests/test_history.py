@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, Orgen
+from .conftest import ROOT, Orgen, tree
 from .history.pairs import ENV, PACKAGE, PAIRS, golden, rebuild, spec
 
 _SPEC = importlib.util.spec_from_file_location("history_script", ROOT / "scripts" / "history.py")
@@ -48,3 +48,16 @@ def test_griffe_paths_read_as_the_names_users_type() -> None:
     assert history.python_name(f"{PACKAGE}.resources.AsyncChatWithRawResponse", resources) == "client.chat"
     assert history.python_name(f"{PACKAGE}._client.OpenRouter.chat", resources) == "client.chat"
     assert history.python_name(f"{PACKAGE}.models.Message.role", resources) == "models.Message.role"
+
+
+@pytest.mark.parametrize(("old", "new"), PAIRS, ids=[f"{old[:10]}..{new[:10]}" for old, new in PAIRS])
+def test_an_update_that_borrows_from_the_last_build_writes_what_a_fresh_build_writes(old: str, new: str, orgen: Orgen, tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    for folder in ("reused", "fresh"):  # both hold the old version's build, formatted by black
+        done = orgen("build", spec(old, specs), "--out", tmp_path / folder, "--package-name", PACKAGE, "-q", env=ENV)
+        assert done.returncode == 0, done.stderr
+    reused = orgen("build", spec(new, specs), "--out", tmp_path / "reused", "--package-name", PACKAGE, env=ENV)
+    fresh = orgen("build", spec(new, specs), "--out", tmp_path / "fresh", "--package-name", PACKAGE, "--fresh", env=ENV)
+    assert reused.returncode == 0 and fresh.returncode == 0, reused.stderr + fresh.stderr
+    assert "unchanged" in reused.stderr and "unchanged" not in fresh.stderr.replace("0 unchanged", "")
+    assert tree(tmp_path / "reused") == tree(tmp_path / "fresh")

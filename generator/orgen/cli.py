@@ -48,8 +48,9 @@ def _spec_options(command: _F) -> _F:
 @click.option("--check", is_flag=True, help="Write nothing; print a diff and exit 1 if the output would change.")
 @click.option("--strict", is_flag=True, default=None, help="Treat warnings (unsupported content, ignored keywords) as errors.")
 @click.option("--allow-remote-refs", is_flag=True, help="Accept remote (http://...) $refs as untyped values, with a warning; by default they are errors. orgen never fetches them.")
+@click.option("--fresh", is_flag=True, help="Borrow nothing from the previous build in the output folder (the same output, made from scratch).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
-def build(spec: Path, check: bool, quiet: bool, allow_remote_refs: bool, **options: Any) -> None:
+def build(spec: Path, check: bool, quiet: bool, allow_remote_refs: bool, fresh: bool, **options: Any) -> None:
     """Generate the client package and docs for SPEC (YAML, JSON, or Markdown with OpenAPI blocks).
 
     \b
@@ -61,7 +62,7 @@ def build(spec: Path, check: bool, quiet: bool, allow_remote_refs: bool, **optio
     config = _config(options)
     progress = _progress(quiet)
     started = time.perf_counter()
-    recorded = up_to_date(spec, config, allow_remote_refs)
+    recorded = None if fresh else up_to_date(spec, config, allow_remote_refs)
     if recorded is not None:  # inputs and output exactly as the last build left them: see orgen/record.py
         if check:
             progress(f"{config.out} is up to date (unchanged since the last build)")
@@ -79,9 +80,9 @@ def build(spec: Path, check: bool, quiet: bool, allow_remote_refs: bool, **optio
 
     with _one_line_errors(str(spec)):
         if check:
-            output, drift = run_check(spec, config, progress, allow_remote_refs)
+            output, drift = run_check(spec, config, progress, allow_remote_refs, fresh)
         else:
-            output, changed = run_build(spec, config, progress, allow_remote_refs)
+            output, changed = run_build(spec, config, progress, allow_remote_refs, fresh)
     # Warnings come last, after the progress lines, where they are not lost among them.
     if check:
         if drift:
@@ -187,7 +188,7 @@ def update(spec: Path, url: str | None, check: bool, timeout: float, max_bytes: 
     if not url:
         click.echo(f"orgen: no URL to update {spec} from: pass --from URL or set spec-url in [tool.orgen] of pyproject.toml", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    progress: Callable[[str], None] = (lambda _: None) if quiet else (lambda line: click.echo(f"orgen: {line}", err=True))
+    progress = _progress(quiet)
     started = time.perf_counter()
     try:
         content = upstream.download(url, timeout, max_bytes)

@@ -7,6 +7,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -25,11 +26,12 @@ from .record import Record
 from .refs import resolve_refs
 from .render import render, templates_dir
 from .report import CHANGELOG, changelog_entry, counts, first_changelog, prepend
+from .reuse import Reuse
 from .sanitize import sanitize_schemas
 from .shape import check_shape
 from .surface import SNAPSHOT, Surface, capture, read_snapshot, snapshot_text
 from .variants import name_tagged_variants
-from .write import MANIFEST, Manifest, diff, reusable_models, reusable_texts, sha256, write_tree
+from .write import MANIFEST, Manifest, diff, sha256, write_tree
 
 Progress = Callable[[str], None]
 _PIECES_WORTH_RECORDING = 50_000  # characters of formatted Python
@@ -76,18 +78,21 @@ def surface_of(spec: Path, config: Config, allow_remote_refs: bool = False) -> S
     return capture(api, _models(api, templates_dir(), spec))
 
 
-def generate(spec: Path, config: Config, progress: Progress = lambda _: None, allow_remote_refs: bool = False) -> Output:
-    """Everything a build writes, as text by relative path; raises SpecError on bad input."""
+def generate(spec: Path, config: Config, progress: Progress = lambda _: None, allow_remote_refs: bool = False, fresh: bool = False) -> Output:
+    """Everything a build writes, as text by relative path; raises SpecError on bad input.
+
+    `fresh`: borrow nothing from the previous build (the result is the same, only slower)."""
     clock = _Clock(progress)
     document, api, problems = plan_spec(spec, config, allow_remote_refs)
     clock.step(f"loaded and normalized; planned {len(api.operations)} operations, {len(api.models)} models")
     templates = templates_dir()
     previous = Manifest.read(config.out)
+    reuse = Reuse(config.out, previous, config.formatter, enabled=not fresh)
     # The models library is the slowest stage: when its input is what the last build gave it and
     # its output is still on disk as written, that output is used again.
     models_path = PurePosixPath(api.package) / "models.py"
     models_input = _models_input(api, templates, spec.name)
-    kept_models = reusable_models(config.out, previous, models_path, models_input, config.formatter)
+    kept_models = reuse.models(models_path, models_input)
     models_source = kept_models[0] if kept_models else _models(api, templates, spec)
     release = _release(api, models_source, config, spec.name, previous)
     api.package_version = release.version
@@ -96,10 +101,10 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     rendered_sha = {path: sha256(text) for path, text in rendered.items()}
     if kept_models:
         # Kept whole: not read again from disk for pieces, and recorded under its real hash.
-        reused, known = reusable_texts(config.out, previous, {p: t for p, t in rendered.items() if p != models_path}, config.formatter)
+        reused, known = reuse.texts({p: t for p, t in rendered.items() if p != models_path})
         reused[models_path], rendered_sha[models_path] = kept_models
     else:
-        reused, known = reusable_texts(config.out, previous, rendered, config.formatter)
+        reused, known = reuse.texts(rendered)
     formatted = format_files(rendered, config.formatter, only=set(rendered) - set(reused), known=known)
     files = {**formatted.files, **reused}
     for path, text in release.files.items():
@@ -108,7 +113,7 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     pieces_note = f"; black ran on {formatted.formatted_pieces} of {formatted.total_pieces} pieces" if formatted.total_pieces else ""
     clock.step(f"formatted {len(rendered) - len(reused)} files ({len(reused)} unchanged{pieces_note})")
     # Pieces of unchanged files are recorded again from the previous manifest.
-    pieces = {**{p: previous.files[str(p)]["pieces"] for p in reused if "pieces" in previous.files[str(p)]}, **formatted.pieces} if previous else formatted.pieces
+    pieces = {**reuse.pieces(set(reused)), **formatted.pieces}
     manifest = Manifest(
         spec_sha256=sha256(spec.read_bytes()),
         orgen_version=__version__,
@@ -175,19 +180,19 @@ def _file_entry(text: str, rendered_sha256: str, pieces: str | None) -> dict[str
     return entry
 
 
-def build(spec: Path, config: Config, progress: Progress = lambda _: None, allow_remote_refs: bool = False) -> tuple[Output, list[PurePosixPath]]:
+def build(spec: Path, config: Config, progress: Progress = lambda _: None, allow_remote_refs: bool = False, fresh: bool = False) -> tuple[Output, list[PurePosixPath]]:
     """Generate and write; returns the output and the paths that changed on disk."""
     before = _fingerprint(spec, config, allow_remote_refs)
-    output = generate(spec, config, progress, allow_remote_refs)
+    output = generate(spec, config, progress, allow_remote_refs, fresh)
     changed = write_tree(config.out, output.files, output.previous)
     _remember(before, config, output)
     return output, changed
 
 
-def check(spec: Path, config: Config, progress: Progress = lambda _: None, allow_remote_refs: bool = False) -> tuple[Output, str]:
+def check(spec: Path, config: Config, progress: Progress = lambda _: None, allow_remote_refs: bool = False, fresh: bool = False) -> tuple[Output, str]:
     """Generate and compare with what is on disk; returns the unified diff ('' when in sync)."""
     before = _fingerprint(spec, config, allow_remote_refs)
-    output = generate(spec, config, progress, allow_remote_refs)
+    output = generate(spec, config, progress, allow_remote_refs, fresh)
     drift = diff(config.out, output.files, output.previous)
     if not drift:
         _remember(before, config, output)
@@ -218,6 +223,8 @@ def _remember(before: tuple[str, str] | None, config: Config, output: Output) ->
     record.save(config.out, Record(before[0], inputs, outputs, warnings, len(output.api.operations)))
 
 
+# The versions of the libraries that shape the models' text (pinned: see pyproject.toml).
+_TEXT_LIBRARIES = tuple(f"{name}=={metadata.version(name)}" for name in ("datamodel-code-generator", "isort"))
 # orgen's own code that turns the model document into models.py.
 _MODELS_CODE = ("models.py", "inheritance.py", "escape.py", "names.py", "tidy.py")
 
@@ -226,11 +233,12 @@ def _models_input(api: Api, templates: Path, spec_name: str) -> str:
     """A hash of everything the models' text depends on: their schemas in order, the package they
     import from, orgen's model templates, code and version, and the spec's name (in the header).
 
-    (Not the installed datamodel-code-generator's version: the manifest must read the same on every
-    machine, so a new version of the library changes models.py at the next change of its input.)
+    The libraries that write the models' text are pinned in pyproject.toml, so their versions are
+    the same on every machine and the manifest reads the same everywhere; they are in the hash, so
+    models.py written by another version is never kept.
     """
     digest = hashlib.sha256()
-    for part in (__version__, spec_name, api.package):
+    for part in (__version__, spec_name, api.package, *_TEXT_LIBRARIES):
         digest.update(part.encode("utf-8") + b"\0")
     sources = [*sorted((templates / "models").glob("*")), *(Path(__file__).parent / name for name in _MODELS_CODE)]
     for source in sources:

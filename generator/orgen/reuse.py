@@ -1,0 +1,44 @@
+"""Reuse: what an earlier build left in the output folder that this build may take instead of
+making it again — the models' text, whole formatted files, formatted pieces — behind one interface,
+so that the pipeline reads as its stages and a fresh build (`orgen build --fresh`) borrows nothing.
+
+What may be borrowed, and when it is stale, is decided in `write` (texts on disk still as the
+manifest says they were written) and by the inputs' hashes the pipeline computes: a borrowing build
+and a fresh one write the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .write import Manifest, reusable_models, reusable_texts
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """The previous build of `out`, as far as this build may borrow from it."""
+
+    out: Path
+    previous: Manifest | None
+    formatter: str
+    enabled: bool = True
+
+    def models(self, path: PurePosixPath, models_input: str) -> tuple[str, str] | None:
+        """models.py as formatted on disk and its text before formatting, if made from `models_input`."""
+        if not self.enabled:
+            return None
+        return reusable_models(self.out, self.previous, path, models_input, self.formatter)
+
+    def texts(self, rendered: dict[PurePosixPath, str]) -> tuple[dict[PurePosixPath, str], dict[str, str]]:
+        """Formatted files whose rendered text is unchanged, and formatted pieces by key."""
+        if not self.enabled:
+            return {}, {}
+        return reusable_texts(self.out, self.previous, rendered, self.formatter)
+
+    def pieces(self, paths: set[PurePosixPath]) -> dict[PurePosixPath, str]:
+        """The recorded pieces of files taken whole, to record again."""
+        if not self.enabled or self.previous is None:
+            return {}
+        entries = self.previous.files
+        return {path: entries[str(path)]["pieces"] for path in paths if "pieces" in entries.get(str(path), {})}
