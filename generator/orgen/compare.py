@@ -232,6 +232,8 @@ def _pager(call: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | No
 
 def _type_change(where: str, what: str, old: str, new: str, direction: Direction, renames: Mapping[str, str]) -> Iterator[tuple[Level, str, str, str]]:
     """(level, kind, where, message) for a changed annotation read in `direction`, if it changed."""
+    if old == new:  # a renamed class is gone from the new surface: an equal text names the same types
+        return
     before, after = plain(old, renames), plain(new)
     if before == after or members(before) == members(after):
         return

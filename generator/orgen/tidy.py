@@ -56,17 +56,23 @@ def _import_blocks(tree: ast.Module) -> list[tuple[list[ast.stmt], list[ast.Impo
 
 
 def _used_names(tree: ast.Module) -> set[str]:
+    """Names read anywhere, those in string annotations (a functional TypedDict's field types) and
+    those `__all__` exports."""
     used: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             used.add(node.id)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) <= _LONGEST_ANNOTATION:
-            used |= _names_in_annotation(node.value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "TypedDict":
+            used |= {name for value in ast.walk(node) if isinstance(value, ast.Constant) for name in _names_in_annotation(value.value)}
+        elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            used |= {value.value for value in ast.walk(node.value) if isinstance(value, ast.Constant) and isinstance(value.value, str)}
     return used
 
 
-def _names_in_annotation(text: str) -> set[str]:
-    """Names a string annotation refers to (`"Required[Sequence[str]]"`); none for other strings."""
+def _names_in_annotation(text: object) -> set[str]:
+    """Names a string annotation refers to (`"Required[Sequence[str]]"`); none for other values."""
+    if not isinstance(text, str) or len(text) > _LONGEST_ANNOTATION:
+        return set()
     try:
         expression = ast.parse(text.strip(), mode="eval")
     except (SyntaxError, ValueError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 _MODULE_PREFIX = re.compile(r"\b_(?:models|params)\.")
 _COVARIANT = {"Sequence": ("Sequence", "list", "tuple"), "Mapping": ("Mapping", "dict"), "list": ("list",), "dict": ("dict",)}
@@ -20,19 +21,20 @@ _SCALAR_OF_LITERAL: dict[str, type | tuple[type, ...]] = {"str": str, "int": int
 def plain(annotation: str, renames: Mapping[str, str] | None = None) -> str:
     """The annotation without module prefixes, with renamed classes under their new names."""
     text = _MODULE_PREFIX.sub("", annotation)
-    if renames:
+    if renames and any(name in text for name in renames):
         text = re.sub(r"\b[A-Za-z_]\w*\b", lambda m: renames.get(m.group(0), m.group(0)), text)
     return text
 
 
-def members(annotation: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def members(annotation: str) -> tuple[str, ...]:
     """The union members of an annotation, each as text; a Literal of several values gives one
     member per value, so `Literal['a', 'b']` and `Literal['a'] | Literal['b']` read alike."""
     try:
         tree = ast.parse(annotation, mode="eval").body
     except SyntaxError:
-        return [annotation]
-    return sorted({ast.unparse(node) for node in _flatten(tree)})
+        return (annotation,)
+    return tuple(sorted({ast.unparse(node) for node in _flatten(tree)}))
 
 
 def covers(wide: str, narrow: str, parents: Mapping[str, list[str]] | None = None) -> bool:
@@ -43,7 +45,10 @@ def covers(wide: str, narrow: str, parents: Mapping[str, list[str]] | None = Non
         narrow_members = _flatten(ast.parse(narrow, mode="eval").body)
     except SyntaxError:
         return wide == narrow
-    return all(any(_covers_member(w, n, parents or {}) for w in wide_members) for n in narrow_members)
+    # Members written alike are covered at once; only the rest are compared structurally.
+    written = {ast.unparse(member) for member in wide_members}
+    rest = [member for member in narrow_members if ast.unparse(member) not in written]
+    return all(any(_covers_member(w, n, parents or {}) for w in wide_members) for n in rest)
 
 
 def _flatten(node: ast.expr) -> list[ast.expr]:
