@@ -12,6 +12,9 @@ gen     Generation: whole-process wall time and peak memory (the largest process
         openapi-python-client 0.29.x (the reference) and datamodel-code-generator (models only), on
         specs/openapi.yaml, specs/openrouter-full.yaml and GitHub's api.github.com.json. Also how much
         of each spec each tool generated: operations and model classes counted from its output.
+update  Regenerating after a spec update: one output folder rebuilt through the latest consecutive
+        versions of OpenRouter's published spec (--history, --updates), each against a full
+        openapi-python-client build of the same version; with the time of each of orgen's stages.
 check   `orgen build --check` with nothing changed, against the floor of parsing the same file with
         PyYAML's C loader in a fresh process (same interpreter start-up cost).
 client  Per-request time of N sequential requests to a fixed completion served on 127.0.0.1 by a
@@ -46,7 +49,9 @@ import ast
 import asyncio
 import datetime as _dt
 import json
+import lzma
 import os
+import re
 import platform
 import shutil
 import statistics
@@ -309,6 +314,67 @@ def gen_section(specs: list[tuple[str, Path, int]], results: list[str]) -> None:
         for name, message in failures.items():
             lines.append(f"| {label} | {name} failed: `{' '.join(message.split())[:200]}` | | | | | | | |")
     results.extend(lines + [""])
+
+
+# -- section: regenerating after a spec update -----------------------------------------------------
+
+HISTORY = ROOT.parent / "shared" / "specs" / "openrouter-history"
+_STAGE = re.compile(r"orgen: (loaded and normalized|rendered|formatted)[^(]*(?:\([^)]*\) )?\((\d+\.\d+)s\)")
+
+
+def update_section(history: Path, pairs: int, results: list[str]) -> None:
+    """One output folder rebuilt through consecutive real versions of a spec, as a user regenerates
+    their client on every update (the spec kept under one name, no orgen cache), against a full
+    openapi-python-client build of the same version (it has no incremental mode)."""
+    versions = sorted(history.glob("*.yaml.xz"))[-(pairs + 1):]
+    if len(versions) < 2:
+        log(f"update: no spec history in {history}")
+        return
+    base = WORK / "update"
+    shutil.rmtree(base, ignore_errors=True)
+    (base / "project").mkdir(parents=True)
+    spec, out = base / "project" / "openapi.yaml", base / "project" / "out"
+    env = orgen_env(ORGEN_CACHE_DIR="")
+    opc_env = clean_env(PATH=f"{BENCH / 'opc' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+    orgen = [sys.executable, "-m", "orgen", "build", str(spec), "--out", str(out), "--package-name", "client"]
+    spec.write_bytes(lzma.open(versions[0]).read())
+    first = measure([*orgen, "-q"], cwd=spec.parent, env=env)
+    if first.returncode != 0:
+        log(f"update: first build failed: {first.stderr[-500:]}")
+        return
+    rows, ratios, stages = [], [], {"loaded and normalized": [], "rendered": [], "formatted": []}
+    for version in versions[1:]:
+        spec.write_bytes(lzma.open(version).read())
+        updated = measure(orgen, cwd=spec.parent, env=env)
+        opc_out = base / "opc"
+        shutil.rmtree(opc_out, ignore_errors=True)
+        reference = measure([str(BENCH / "opc" / "bin" / "openapi-python-client"), "generate", "--path", str(spec), "--output-path", str(opc_out), "--overwrite", "--meta", "none"], cwd=base, env=opc_env)
+        for stage, seconds in _STAGE.findall(updated.stderr):
+            stages[stage].append(float(seconds))
+        bump = re.search(r"version \S+ -> (\S+) \((\w+)", updated.stderr)
+        ratio = updated.wall / reference.wall
+        ratios.append(ratio)
+        rows.append(f"| {version.name.removesuffix('.yaml.xz')} | {bump.group(2) if bump else 'none'} | {updated.wall:.2f} | {reference.wall:.2f} | {ratio:.2f} |")
+        log(f"update to {version.name}: orgen {updated.wall:.2f}s (rc={updated.returncode}), opc {reference.wall:.2f}s, {ratio:.2f}x")
+    results.extend([
+        "## Regenerating after a spec update",
+        "",
+        f"One folder rebuilt through the last {len(rows)} updates of OpenRouter's published spec (black, no orgen",
+        "cache, the spec kept as `openapi.yaml`), against a full openapi-python-client build of each version.",
+        f"Median ratio: **{median(ratios):.2f}×** openapi-python-client.",
+        "",
+        "| updated to | bump | orgen update (s) | opc full build (s) | × opc |",
+        "| --- | --- | ---: | ---: | ---: |",
+        *rows,
+        "",
+        "Where an update's time goes (median seconds per stage, from `orgen build`'s progress lines; *rendered*",
+        "includes the models library over every schema, *formatted* black on the changed pieces):",
+        "",
+        "| stage | median (s) |",
+        "| --- | ---: |",
+        *(f"| {stage} | {median(values):.2f} |" for stage, values in stages.items()),
+        "",
+    ])
 
 
 # -- section: --check with nothing changed ---------------------------------------------------------
@@ -672,7 +738,9 @@ def import_section(rounds: int, results: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="gen,check,client,sse,import", help="comma-separated sections")
+    parser.add_argument("--only", default="gen,update,check,client,sse,import", help="comma-separated sections")
+    parser.add_argument("--history", type=Path, default=HISTORY, help="folder of consecutive spec versions (*.yaml.xz) for the update section")
+    parser.add_argument("--updates", type=int, default=10, help="how many of the latest updates the update section replays")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and smaller workloads")
     parser.add_argument("--reps", type=int, help="repetitions for the small cases")
     parser.add_argument("--no-github", action="store_true", help="leave out GitHub's spec")
@@ -701,6 +769,8 @@ def main() -> None:
     started = time.time()
     if "gen" in sections:
         gen_section(specs, results)
+    if "update" in sections:
+        update_section(args.history, 4 if args.quick else args.updates, results)
     if "check" in sections:
         check_section(specs, results)
     if "client" in sections:

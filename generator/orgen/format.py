@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .problems import Problem, SpecError
+from .tidy import tidy_imports
 
 LINE_LENGTH = 100
 FORMATTERS = ("black", "ruff", "none")
@@ -41,9 +42,12 @@ def format_files(
     known: dict[str, str] | None = None,
 ) -> Formatted:
     """`files` with every Python file in `only` (default: all) formatted; `known` maps piece keys
-    to formatted pieces from an earlier build."""
+    to formatted pieces from an earlier build. Whatever the formatter, a formatted file imports
+    exactly what it uses, sorted (see `tidy`)."""
     targets = sorted(path for path in files if path.suffix == ".py" and (only is None or path in only))
     result = Formatted(dict(files))
+    files = {**files, **{path: tidy_imports(files[path]) for path in targets}}
+    result.files.update({path: files[path] for path in targets})
     if formatter == "none" or not targets:
         return result
     if formatter == "ruff":

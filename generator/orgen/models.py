@@ -15,7 +15,6 @@ from .names import unique
 from .plan import SCHEMA_PREFIX
 from .problems import Problem, SpecError
 from .sanitize import field_aliases
-from .tidy import tidy_imports
 
 
 def generate_models(api: Api, templates: Path) -> str:
@@ -47,7 +46,7 @@ def generate_models(api: Api, templates: Path) -> str:
     # importable under any name and lets type checkers resolve it without a search path.
     source = source.replace(f"from {api.package}._models import BaseModel", "from ._models import BaseModel", 1)
     _check_classes(source, [m.class_name for m in api.models])
-    return tidy_imports(source)
+    return source
 
 
 def _generate(document: str, api: Api, templates: Path, renames: dict[str, str]) -> tuple[str, dict[str, str]]:

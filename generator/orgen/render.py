@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, prose
 from .escape import comment, docstring, html_comment, literal, md_code, toml
 from .ir import PACKAGE_EXPORTS, Api, Operation
-from .tidy import tidy_imports
 
 if TYPE_CHECKING:
     import jinja2
@@ -88,10 +87,7 @@ def render(api: Api, models_source: str, spec_name: str, templates: Path) -> dic
         example=_example(api, streaming=False),
         stream_example=_example(api, streaming=True),
     )
-    # models.py is tidied when generated (a kept one is not rendered again); the runtime is copied
-    # verbatim and kept tidy in templates/runtime.
-    untouched = {package / "models.py", *(package / module for module in RUNTIME_MODULES)}
-    return {path: tidy_imports(text) if path.suffix == ".py" and path not in untouched else text for path, text in files.items()}
+    return files
 
 
 def _strip_generator_header(source: str) -> str:
