@@ -9,6 +9,7 @@ outside its `--out`.
 from __future__ import annotations
 
 import json
+import shutil
 import os
 import subprocess
 import sys
@@ -284,3 +285,26 @@ def test_refs_off_the_spec_folder_are_refused(case: str, tmp_path: Path) -> None
     assert message in done.stderr and done.stderr.startswith("spec.json:") and done.stderr.count("\n") == 1
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_an_update_between_hostile_specs_reports_markup_as_text(session: Session, tmp_path: Path) -> None:
+    # A folder built from one hostile spec is rebuilt from another: every removed name, path and value
+    # reaches CHANGELOG.md and `orgen diff`; none of them may act as markup or code.
+    work = tmp_path / "work"
+    shutil.copytree(session.built["names"].work, work)
+    old, new = work / "spec.json", work / "next.json"
+    new.write_text((session.built["injection"].work / "spec.json").read_text(encoding="utf-8"), encoding="utf-8")
+    first = run_orgen("build", old.name, "--out", "out", "-q", cwd=work, env=session.env())
+    assert first.returncode == 0, first.stderr
+    for text_format in ("markdown", "text", "json"):
+        diff = run_orgen("diff", old.name, new.name, "--format", text_format, cwd=work, env=session.env())
+        assert diff.returncode == 0 and "Traceback" not in diff.stderr, diff.stderr
+        if text_format == "markdown":
+            assert _active_markup(diff.stdout) == []
+    shutil.copy(new, old)
+    rebuilt = run_orgen("build", old.name, "--out", "out", "-q", cwd=work, env=session.env())
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    changelog = (work / "out" / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "### Breaking changes" in changelog and "script" in changelog
+    assert _active_markup(changelog) == []
+    assert not any(session.markers.iterdir()), "a payload ran"
