@@ -319,7 +319,7 @@ def gen_section(specs: list[tuple[str, Path, int]], results: list[str]) -> None:
 # -- section: regenerating after a spec update -----------------------------------------------------
 
 HISTORY = ROOT.parent / "shared" / "specs" / "openrouter-history"
-_STAGE = re.compile(r"orgen: (loaded and normalized|rendered|formatted)[^(]*(?:\([^)]*\) )?\((\d+\.\d+)s\)")
+_STAGE = re.compile(r"^orgen: (loaded and normalized|rendered and formatted).*\((\d+\.\d+)s\)$", re.M)
 
 
 def update_section(history: Path, pairs: int, results: list[str]) -> None:
@@ -342,7 +342,7 @@ def update_section(history: Path, pairs: int, results: list[str]) -> None:
     if first.returncode != 0:
         log(f"update: first build failed: {first.stderr[-500:]}")
         return
-    rows, ratios, stages = [], [], {"loaded and normalized": [], "rendered": [], "formatted": []}
+    rows, ratios, stages = [], [], {"loaded and normalized": [], "rendered and formatted": []}
     for version in versions[1:]:
         spec.write_bytes(lzma.open(version).read())
         updated = measure(orgen, cwd=spec.parent, env=env)
@@ -367,8 +367,9 @@ def update_section(history: Path, pairs: int, results: list[str]) -> None:
         "| --- | --- | ---: | ---: | ---: |",
         *rows,
         "",
-        "Where an update's time goes (median seconds per stage, from `orgen build`'s progress lines; *rendered*",
-        "includes the models library over every schema, *formatted* black on the changed pieces):",
+        "Where an update's time goes (median seconds per stage, from `orgen build`'s progress lines; *rendered and",
+        "formatted* runs the models library over every schema in a worker process while the rest is rendered and",
+        "black formats the changed pieces; the remainder of the wall time is start-up, the changelog and writing):",
         "",
         "| stage | median (s) |",
         "| --- | ---: |",

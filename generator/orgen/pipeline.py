@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path, PurePosixPath
@@ -15,7 +19,7 @@ from . import __version__, guard, record
 from .compare import bump, compare, next_version
 from .config import Config
 from .document import Document, read_document
-from .format import format_files
+from .format import Formatted, format_files, known_pieces
 from .ir import Api
 from .load import display_path
 from .models import generate_models
@@ -24,7 +28,7 @@ from .plan import plan
 from .problems import Problem, Problems, SpecError
 from .record import Record
 from .refs import resolve_refs
-from .render import render, templates_dir
+from .render import models_file, render, templates_dir
 from .report import CHANGELOG, changelog_entry, counts, first_changelog, prepend
 from .reuse import Reuse
 from .sanitize import sanitize_schemas
@@ -93,25 +97,42 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     models_path = PurePosixPath(api.package) / "models.py"
     models_input = _models_input(api, templates, spec.name)
     kept_models = reuse.models(models_path, models_input)
-    models_source = kept_models[0] if kept_models else _models(api, templates, spec)
+    # The models library is also the longest stage: it runs in a worker process while the rest of
+    # the package is rendered and formatted, with the version the last build recorded (an update
+    # that moves it formats again only the few pieces that name it).
+    guess, again = _recorded_version(config, previous), 0
+    with _models_job(None if kept_models else (api, templates, spec)) as job:
+        api.package_version = guess
+        rest = _render_and_format(api, spec.name, templates, reuse, config.formatter, models_path)
+        models_source = kept_models[0] if kept_models else job()
     release = _release(api, models_source, config, spec.name, previous)
-    api.package_version = release.version
-    rendered = render(api, "" if kept_models else models_source, spec.name, templates)
-    clock.step(f"rendered {len(rendered)} files" + (" (models unchanged)" if kept_models else ""))
-    rendered_sha = {path: sha256(text) for path, text in rendered.items()}
+    if release.version != guess:
+        api.package_version = release.version
+        first_pass = rest.formatted.formatted_pieces
+        rest = _render_and_format(api, spec.name, templates, reuse, config.formatter, models_path, rest.known())
+        again, rest.formatted.formatted_pieces = rest.formatted.formatted_pieces, first_pass
     if kept_models:
         # Kept whole: not read again from disk for pieces, and recorded under its real hash.
-        reused, known = reuse.texts({p: t for p, t in rendered.items() if p != models_path})
-        reused[models_path], rendered_sha[models_path] = kept_models
+        models = _Formatted(Formatted({}), {models_path: kept_models[0]}, {models_path: kept_models[1]})
     else:
-        reused, known = reuse.texts(rendered)
-    formatted = format_files(rendered, config.formatter, only=set(rendered) - set(reused), known=known)
-    files = {**formatted.files, **reused}
+        text = models_file(models_source, spec.name)
+        models = _format({models_path: text}, reuse, config.formatter, {})
+    rendered_sha = {**rest.rendered_sha, **models.rendered_sha}
+    files = {**rest.formatted.files, **rest.reused, **models.formatted.files, **models.reused}
     for path, text in release.files.items():
         files[path] = text
         rendered_sha[path] = sha256(text)
-    pieces_note = f"; black ran on {formatted.formatted_pieces} of {formatted.total_pieces} pieces" if formatted.total_pieces else ""
-    clock.step(f"formatted {len(rendered) - len(reused)} files ({len(reused)} unchanged{pieces_note})")
+    formatted_pieces = rest.formatted.formatted_pieces + models.formatted.formatted_pieces
+    total_pieces = rest.formatted.total_pieces + models.formatted.total_pieces
+    reused = {**rest.reused, **models.reused}
+    pieces_note = f"; black ran on {formatted_pieces} of {total_pieces} pieces" if total_pieces else ""
+    pieces_note += f" ({again} again with the new version)" if again else ""
+    clock.step(
+        f"rendered and formatted {len(rendered_sha) - len(release.files)} files"
+        + (" (models unchanged)" if kept_models else ", the models generated meanwhile")
+        + f"; {len(reused)} files unchanged{pieces_note}"
+    )
+    formatted = Formatted({}, {**rest.formatted.pieces, **models.formatted.pieces})
     # Pieces of unchanged files are recorded again from the previous manifest.
     pieces = {**reuse.pieces(set(reused)), **formatted.pieces}
     manifest = Manifest(
@@ -127,6 +148,59 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     )
     files[MANIFEST] = manifest.to_text()
     return Output(files, api, problems.warnings, previous, [spec, *document.referenced], release.entry, release.note)
+
+
+@dataclass
+class _Formatted:
+    """Files of one build, formatted now or taken whole from the previous build."""
+
+    formatted: Formatted
+    reused: dict[PurePosixPath, str]
+    rendered_sha: dict[PurePosixPath, str]  # hash of each file's text before formatting
+
+    def known(self) -> dict[str, str]:
+        """Formatted pieces by key, for formatting the same files again after a small change."""
+        found: dict[str, str] = {}
+        for path, entry in self.formatted.pieces.items():
+            found.update(known_pieces(entry, self.formatted.files[path]))
+        return found
+
+
+def _render_and_format(
+    api: Api, spec_name: str, templates: Path, reuse: Reuse, formatter: str, models_path: PurePosixPath, known: dict[str, str] | None = None
+) -> _Formatted:
+    """Every file but models.py, rendered and formatted (or taken whole from the previous build)."""
+    rendered = render(api, "", spec_name, templates)
+    del rendered[models_path]
+    return _format(rendered, reuse, formatter, known or {})
+
+
+def _format(rendered: dict[PurePosixPath, str], reuse: Reuse, formatter: str, known: dict[str, str]) -> _Formatted:
+    reused, on_disk = reuse.texts(rendered)
+    formatted = format_files(rendered, formatter, only=set(rendered) - set(reused), known={**on_disk, **known})
+    formatted.files = {path: text for path, text in formatted.files.items() if path not in reused}
+    return _Formatted(formatted, reused, {path: sha256(text) for path, text in rendered.items()})
+
+
+def _recorded_version(config: Config, previous: Manifest | None) -> str:
+    recorded = read_snapshot(config.out) if previous is not None else None
+    return recorded[0] if recorded else config.version
+
+
+@contextmanager
+def _models_job(work: tuple[Api, Path, Path] | None) -> Iterator[Callable[[], str]]:
+    """models.py's source, made by the models library in a worker process while the caller does
+    other work; `work` None: nothing to make. On one core, or where processes cannot fork, the
+    models are made in this process when asked for."""
+    if work is None:
+        yield lambda: ""
+        return
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield lambda: _models(*work)
+        return
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        future = pool.submit(_models, *work)
+        yield future.result
 
 
 @dataclass

@@ -43,6 +43,10 @@ class SpecError(Exception):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.pointer or "", p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[SpecError], tuple[list[Problem]]]:
+        # Raised in a worker process (the models stage), it crosses back whole.
+        return (SpecError, (self.problems,))
+
 
 @dataclass
 class Problems:
