@@ -100,12 +100,13 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     # The models library is also the longest stage: it runs in a worker process while the rest of
     # the package is rendered and formatted, with the version the last build recorded (an update
     # that moves it formats again only the few pieces that name it).
-    guess, again = _recorded_version(config, previous), 0
+    recorded = read_snapshot(config.out) if previous is not None else None
+    guess, again = (recorded[0] if recorded else config.version), 0
     with _models_job(None if kept_models else (api, templates, spec)) as job:
         api.package_version = guess
         rest = _render_and_format(api, spec.name, templates, reuse, config.formatter, models_path)
         models_source = kept_models[0] if kept_models else job()
-    release = _release(api, models_source, config, spec.name, previous)
+    release = _release(api, models_source, config, spec.name, previous, recorded)
     if release.version != guess:
         api.package_version = release.version
         first_pass = rest.formatted.formatted_pieces
@@ -182,11 +183,6 @@ def _format(rendered: dict[PurePosixPath, str], reuse: Reuse, formatter: str, kn
     return _Formatted(formatted, reused, {path: sha256(text) for path, text in rendered.items()})
 
 
-def _recorded_version(config: Config, previous: Manifest | None) -> str:
-    recorded = read_snapshot(config.out) if previous is not None else None
-    return recorded[0] if recorded else config.version
-
-
 @contextmanager
 def _models_job(work: tuple[Api, Path, Path] | None) -> Iterator[Callable[[], str]]:
     """models.py's source, made by the models library in a worker process while the caller does
@@ -213,11 +209,13 @@ class _Release:
     note: str | None = None
 
 
-def _release(api: Api, models_source: str, config: Config, spec_name: str, previous: Manifest | None) -> _Release:
-    """Version the package by what changed since the build recorded in the output folder: the
-    snapshot of this build's surface, and CHANGELOG.md with a new entry when the surface moved."""
+def _release(
+    api: Api, models_source: str, config: Config, spec_name: str, previous: Manifest | None, recorded: tuple[str, Surface | None] | None
+) -> _Release:
+    """Version the package by what changed since the build `recorded` in the output folder (its
+    version and surface): the snapshot of this build's surface, and CHANGELOG.md with a new entry
+    when the surface moved."""
     new_surface = capture(api, models_source)
-    recorded = read_snapshot(config.out) if previous is not None else None
     changelog_path = PurePosixPath(CHANGELOG)
     if recorded is None:
         version, entry = config.version, None
