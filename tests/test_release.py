@@ -97,3 +97,14 @@ def test_the_build_names_the_new_version(orgen: Orgen, tmp_path: Path) -> None:
     _spec(tmp_path, document)
     done = orgen("build", "spec.yaml", "--out", "out", "--package-name", "shop", "--formatter", "none", cwd=tmp_path, env=EPOCH)
     assert "version 0.1.0 -> 0.2.0 (major" in done.stderr
+
+
+def test_an_edited_snapshot_is_not_trusted_for_the_kept_models(orgen: Orgen, tmp_path: Path) -> None:
+    _spec(tmp_path, BASE)
+    _build(orgen, tmp_path)
+    snapshot = tmp_path / "out" / ".orgen" / "api.json"
+    data = json.loads(snapshot.read_text(encoding="utf-8"))
+    del data["surface"]["models"]["Order"]
+    snapshot.write_text(json.dumps(data), encoding="utf-8")
+    _build(orgen, tmp_path)  # the models are kept: same input, models.py as written
+    assert "Order" in json.loads(snapshot.read_text(encoding="utf-8"))["surface"]["models"]

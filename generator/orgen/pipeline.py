@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib import metadata
@@ -106,7 +104,9 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
         api.package_version = guess
         rest = _render_and_format(api, spec.name, templates, reuse, config.formatter, models_path)
         models_source = kept_models[0] if kept_models else job()
-    release = _release(api, models_source, config, spec.name, previous, recorded)
+    # Kept models have the surface recorded beside them: read back, not parsed again.
+    known_models = recorded[1]["models"] if kept_models and recorded and recorded[1] and _as_recorded(config.out, previous) else None
+    release = _release(api, models_source, config, spec.name, previous, recorded, known_models)
     if release.version != guess:
         api.package_version = release.version
         first_pass = rest.formatted.formatted_pieces
@@ -191,6 +191,9 @@ def _models_job(work: tuple[Api, Path, Path] | None) -> Iterator[Callable[[], st
     if work is None:
         yield lambda: ""
         return
+    import multiprocessing  # here: a check answered without the models library never needs it
+    from concurrent.futures import ProcessPoolExecutor
+
     if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield lambda: _models(*work)
         return
@@ -210,19 +213,25 @@ class _Release:
 
 
 def _release(
-    api: Api, models_source: str, config: Config, spec_name: str, previous: Manifest | None, recorded: tuple[str, Surface | None] | None
+    api: Api,
+    models_source: str,
+    config: Config,
+    spec_name: str,
+    previous: Manifest | None,
+    recorded: tuple[str, Surface | None] | None,
+    known_models: dict[str, Any] | None = None,
 ) -> _Release:
     """Version the package by what changed since the build `recorded` in the output folder (its
     version and surface): the snapshot of this build's surface, and CHANGELOG.md with a new entry
-    when the surface moved."""
-    new_surface = capture(api, models_source)
+    when the surface moved. `known_models`: the models' part of the surface, when already known."""
+    new_surface = capture(api, models_source, known_models)
     changelog_path = PurePosixPath(CHANGELOG)
     if recorded is None:
         version, entry = config.version, None
         changelog = first_changelog(version, spec_name)
     else:
         old_version, old_surface = recorded
-        changes = compare(old_surface, new_surface) if old_surface is not None else []
+        changes = compare(old_surface, new_surface) if old_surface is not None and old_surface != new_surface else []
         version = next_version(old_version, bump(changes))
         entry = changelog_entry(version, old_version, changes) if changes else None
         changelog = _owned_text(config.out, changelog_path, previous) or first_changelog(old_version, spec_name)
@@ -232,6 +241,15 @@ def _release(
     if entry is not None:
         note = f"version {old_version} -> {version} ({bump(changes)}: {counts(changes)}); see {config.out / CHANGELOG}"
     return _Release(version, {SNAPSHOT: snapshot_text(version, new_surface), changelog_path: changelog}, entry, note)
+
+
+def _as_recorded(out: Path, previous: Manifest | None) -> bool:
+    """The recorded snapshot is on disk as the last build wrote it (not edited since)."""
+    entry = previous.files.get(str(SNAPSHOT)) if previous else None
+    try:
+        return entry is not None and sha256((out / Path(*SNAPSHOT.parts)).read_bytes()) == entry.get("sha256")
+    except OSError:
+        return False
 
 
 def _owned_text(out: Path, path: PurePosixPath, previous: Manifest | None) -> str | None:

@@ -22,8 +22,9 @@ FORMAT = 1
 Surface = dict[str, Any]
 
 
-def capture(api: Api, models_source: str) -> Surface:
-    """The callable surface of the client planned as `api` whose models.py reads `models_source`."""
+def capture(api: Api, models_source: str, models: dict[str, Any] | None = None) -> Surface:
+    """The callable surface of the client planned as `api` whose models.py reads `models_source`
+    (`models`: that file's part of the surface, when an earlier capture of the same text gave it)."""
     return {
         "format": FORMAT,
         "package": api.package,
@@ -33,7 +34,7 @@ def capture(api: Api, models_source: str) -> Surface:
         "client_options": sorted(name for name, _ in api.client_headers),
         "resources": {resource.name: resource.class_name for resource in api.resources},
         "operations": {op.call: _operation(op) for op in api.operations},
-        "models": _models(models_source),
+        "models": models if models is not None else _models(models_source),
         "params": {
             typed.name: {
                 "doc": _digest(typed.description),
