@@ -31,9 +31,12 @@ _NAME = re.compile(r"\b[A-Za-z_]\w*\b")
 
 
 class _Renames(dict[str, str]):
-    """old class name -> new class name, with the new classes' bases for subtype checks."""
+    """Old class name -> new class name, with each new class's bases (`parents`), which type
+    comparisons need beside the renames to see a subclass as covered by its base."""
 
-    parents: dict[str, list[str]]
+    def __init__(self, renames: Mapping[str, str], parents: Mapping[str, list[str]]) -> None:
+        super().__init__(renames)
+        self.parents = dict(parents)
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,8 @@ class Change:
 
 def compare(old: Surface, new: Surface) -> list[Change]:
     """Every change from `old` to `new`, breaking first, then by where it is."""
-    renames = _Renames(_renamed_models(old["models"], new["models"]))
-    renames.parents = {name: list(model.get("bases", [])) for name, model in new["models"].items()}
+    parents = {name: list(model.get("bases", [])) for name, model in new["models"].items()}
+    renames = _Renames(_renamed_models(old["models"], new["models"]), parents)
     directions = _directions(old)
     found = [
         *_client_changes(old, new),
@@ -126,7 +129,7 @@ def _client_changes(old: Surface, new: Surface) -> Iterator[Change]:
 # -- operations ----------------------------------------------------------------------------------------
 
 
-def _operation_changes(old: Mapping[str, Any], new: Mapping[str, Any], renames: Mapping[str, str]) -> Iterator[Change]:
+def _operation_changes(old: Mapping[str, Any], new: Mapping[str, Any], renames: _Renames) -> Iterator[Change]:
     old_resources = {call.split(".")[0] for call in old}
     new_resources = {call.split(".")[0] for call in new}
     for resource in sorted(old_resources - new_resources):
@@ -151,7 +154,7 @@ def _operation_changes(old: Mapping[str, Any], new: Mapping[str, Any], renames: 
         yield from _operation(call, old[call], new[call], renames)
 
 
-def _operation(call: str, old: Mapping[str, Any], new: Mapping[str, Any], renames: Mapping[str, str]) -> Iterator[Change]:
+def _operation(call: str, old: Mapping[str, Any], new: Mapping[str, Any], renames: _Renames) -> Iterator[Change]:
     where, op_id = f"client.{call}", new["operation_id"]
 
     def change(level: Level, kind: str, at: str, message: str) -> Change:
@@ -179,7 +182,7 @@ def _operation(call: str, old: Mapping[str, Any], new: Mapping[str, Any], rename
     yield from _pager(call, old["pager"], new["pager"], renames, change)
 
 
-def _arguments(where: str, old: Mapping[str, Any], new: Mapping[str, Any], renames: Mapping[str, str], change: Any) -> Iterator[Change]:
+def _arguments(where: str, old: Mapping[str, Any], new: Mapping[str, Any], renames: _Renames, change: Any) -> Iterator[Change]:
     for name in sorted(set(old) - set(new)):
         yield change("breaking", "argument-removed", f"{where}({name}=)", f"argument `{name}` of `{where}` was removed")
     for name in sorted(set(new) - set(old)):
@@ -203,7 +206,7 @@ def _arguments(where: str, old: Mapping[str, Any], new: Mapping[str, Any], renam
             yield change("docs", "argument-description-changed", at, f"the description of argument `{name}` of `{where}` changed")
 
 
-def _stream(where: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, renames: Mapping[str, str], change: Any) -> Iterator[Change]:
+def _stream(where: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, renames: _Renames, change: Any) -> Iterator[Change]:
     if old is None and new is not None:
         if new["flag"]:
             yield change("non-breaking", "streaming-added", f"{where}({new['flag']}=)", f"`{where}({new['flag']}=True)` now streams `{plain(new['event'])}` events")
@@ -217,7 +220,7 @@ def _stream(where: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | 
         yield from (change(*found) for found in _type_change(where, f"the stream events of `{where}`", old["event"], new["event"], frozenset({"out"}), renames))
 
 
-def _pager(call: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, renames: Mapping[str, str], change: Any) -> Iterator[Change]:
+def _pager(call: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, renames: _Renames, change: Any) -> Iterator[Change]:
     resource = call.split(".")[0]
     if old is not None and (new is None or new["method"] != old["method"]):
         yield change("breaking", "pager-removed", f"client.{resource}.{old['method']}", f"`client.{resource}.{old['method']}` was removed")
@@ -230,14 +233,14 @@ def _pager(call: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | No
 # -- types ----------------------------------------------------------------------------------------------
 
 
-def _type_change(where: str, what: str, old: str, new: str, direction: Direction, renames: Mapping[str, str]) -> Iterator[tuple[Level, str, str, str]]:
+def _type_change(where: str, what: str, old: str, new: str, direction: Direction, renames: _Renames) -> Iterator[tuple[Level, str, str, str]]:
     """(level, kind, where, message) for a changed annotation read in `direction`, if it changed."""
     if old == new:  # a renamed class is gone from the new surface: an equal text names the same types
         return
     before, after = plain(old, renames), plain(new)
     if before == after or members(before) == members(after):
         return
-    parents = getattr(renames, "parents", {})
+    parents = renames.parents
     wider, narrower = covers(after, before, parents), covers(before, after, parents)
     shown = f"{what} {_delta(before, after)}"
     if "in" in direction and not wider:
@@ -379,7 +382,7 @@ def _fields(models: Mapping[str, Any], name: str, seen: frozenset[str] = frozens
     return fields
 
 
-def _model_changes(old: Mapping[str, Any], new: Mapping[str, Any], renames: Mapping[str, str], directions: Mapping[str, Direction]) -> Iterator[Change]:
+def _model_changes(old: Mapping[str, Any], new: Mapping[str, Any], renames: _Renames, directions: Mapping[str, Direction]) -> Iterator[Change]:
     for name in sorted(set(old) - set(new)):
         if name in renames:
             yield Change("breaking", "model-renamed", f"models.{name}", f"`models.{name}` is now `models.{renames[name]}` (same fields); the old name is gone")
@@ -392,7 +395,7 @@ def _model_changes(old: Mapping[str, Any], new: Mapping[str, Any], renames: Mapp
         yield from _model(name, old, new, renames, directions.get(name, BOTH))
 
 
-def _model(name: str, old_models: Mapping[str, Any], new_models: Mapping[str, Any], renames: Mapping[str, str], direction: Direction) -> Iterator[Change]:
+def _model(name: str, old_models: Mapping[str, Any], new_models: Mapping[str, Any], renames: _Renames, direction: Direction) -> Iterator[Change]:
     old, new, where = old_models[name], new_models[name], f"models.{name}"
     if old["kind"] != new["kind"]:
         yield Change("breaking", "model-kind-changed", where, f"`{where}` is now {_KIND[new['kind']]} (was {_KIND[old['kind']]})")
@@ -435,7 +438,7 @@ def _discriminator(where: str, old: str | None, new: str | None) -> Iterator[Cha
         yield Change("breaking", "discriminator-changed", where, f"`{where}` " + (f"now picks its member by `{new}`" if new else "no longer has a discriminator") + f" (was `{old}`): values may parse into other members")
 
 
-def _object_fields(where: str, old: Mapping[str, Any], new: Mapping[str, Any], renames: Mapping[str, str], direction: Direction) -> Iterator[Change]:
+def _object_fields(where: str, old: Mapping[str, Any], new: Mapping[str, Any], renames: _Renames, direction: Direction) -> Iterator[Change]:
     reads, writes = "out" in direction, "in" in direction
     for name in sorted(set(old) - set(new)):
         yield Change("breaking", "field-removed", f"{where}.{name}", f"field `{where}.{name}` was removed")
@@ -467,7 +470,7 @@ def _object_fields(where: str, old: Mapping[str, Any], new: Mapping[str, Any], r
 # -- request TypedDicts -------------------------------------------------------------------------------------
 
 
-def _param_changes(old: Mapping[str, Any], new: Mapping[str, Any], renames: Mapping[str, str], models: Mapping[str, Any]) -> Iterator[Change]:
+def _param_changes(old: Mapping[str, Any], new: Mapping[str, Any], renames: _Renames, models: Mapping[str, Any]) -> Iterator[Change]:
     for name in sorted(set(old) - set(new)):
         if name in renames:
             yield Change("breaking", "model-renamed", f"params.{name}", f"`params.{name}` is now `params.{renames[name]}` (same keys); the old name is gone")
