@@ -25,10 +25,11 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="orgen")
 def main() -> None:
-    """orgen turns an OpenAPI 3.x document into a typed Python client package and its docs.
+    """orgen turns an OpenAPI 3.x document into a typed Python client package and its docs, and
+    tells what a spec update changes for the client's callers.
 
     Settings come from [tool.orgen] in ./pyproject.toml (out, package-name, client-name, base-url,
-    api-key-env, formatter, operations); command-line options override them.
+    api-key-env, formatter, version, spec-url, operations); command-line options override them.
     """
 
 
