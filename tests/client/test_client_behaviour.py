@@ -674,3 +674,37 @@ def test_package_exports() -> None:
         attribute = getattr(openrouter_client._exceptions, name)
         if isinstance(attribute, type) and issubclass(attribute, APIError):
             assert name in exported, name
+
+
+def test_a_long_line_in_small_chunks_is_scanned_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A streamed base64 image arrives as one `data:` line of megabytes in small chunks: each chunk's
+    # text must be searched for line ends once, not the whole line again with every chunk.
+    import openrouter_client._streaming as streaming
+
+    scanned = 0
+    real = streaming._LINE_END
+
+    class Counting:
+        def finditer(self, text: str) -> Any:
+            nonlocal scanned
+            scanned += len(text)
+            return real.finditer(text)
+
+    monkeypatch.setattr(streaming, "_LINE_END", Counting())
+    payload = "A" * 2 * 1024 * 1024
+    data = f"data: {payload}\n\n".encode()
+    decoder, events = SSEDecoder(), []
+    for start in range(0, len(data), 1024):
+        events += decoder.feed(data[start : start + 1024])
+    assert [len(event.data) for event in events] == [len(payload)]
+    assert scanned <= len(data)
+
+
+def test_mid_stream_error_as_a_string_raises(driver: Driver, server: ScriptedServer) -> None:
+    error = {"error": "upstream overloaded"}
+    server.enqueue(sse_reply(chunk_event("partial"), "data: " + json.dumps(error) + "\n\n"))
+
+    with pytest.raises(APIError) as caught:
+        driver.stream(prompt="Hi")
+
+    assert caught.value.message == "upstream overloaded" and caught.value.body == error

@@ -45,7 +45,9 @@ class SSEDecoder:
 
     def __init__(self) -> None:
         self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._buffer = ""
+        # The unfinished line, in the pieces it arrived in: joined once, when its end arrives, so a
+        # long line fed in small chunks costs time in proportion to its length.
+        self._pending: list[str] = []
         self._started = False
         # A chunk ending in CR may be the first half of a CRLF split across chunks.
         self._skip_lf = False
@@ -65,17 +67,21 @@ class SSEDecoder:
             self._skip_lf = False
             text = text.removeprefix("\n")
 
-        buffer = self._buffer + text
         events: list[ServerSentEvent] = []
         start = 0
-        for match in _LINE_END.finditer(buffer):
-            event = self._process_line(buffer[start : match.start()])
+        for match in _LINE_END.finditer(text):
+            line = text[start : match.start()]
+            if self._pending:
+                line = "".join([*self._pending, line])
+                self._pending = []
+            event = self._process_line(line)
             if event is not None:
                 events.append(event)
             start = match.end()
-            if match.group() == "\r" and start == len(buffer):
+            if match.group() == "\r" and start == len(text):
                 self._skip_lf = True
-        self._buffer = buffer[start:]
+        if start < len(text):
+            self._pending.append(text[start:])
         return events
 
     def _process_line(self, line: str) -> ServerSentEvent | None:
@@ -121,10 +127,11 @@ def _decode_event(cast_to: type[_T], sse: ServerSentEvent) -> _T:
         raise APIError(
             f"Could not decode stream event data as JSON: {sse.data!r}", body=sse.data
         ) from exc
-    if isinstance(payload, dict) and isinstance(payload.get("error"), dict):
-        # Errors after the 200 status line can only be reported inside the stream.
-        error = payload["error"]
-        message = error.get("message")
+    error = payload.get("error") if isinstance(payload, dict) else None
+    if isinstance(error, dict) or (isinstance(error, str) and error):
+        # Errors after the 200 status line can only be reported inside the stream, as an object
+        # (`{"error": {"message": ...}}`) or, from some servers, as a bare string.
+        message = error.get("message") if isinstance(error, dict) else error
         raise APIError(message if isinstance(message, str) else json.dumps(error), body=payload)
     from ._models import (
         parse_partial,  # pydantic is imported on first use, not with the package
