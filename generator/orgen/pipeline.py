@@ -31,7 +31,7 @@ from .report import CHANGELOG, changelog_entry, counts, first_changelog, prepend
 from .reuse import Reuse
 from .sanitize import sanitize_schemas
 from .shape import check_shape
-from .surface import SNAPSHOT, Surface, capture, read_snapshot, snapshot_text
+from .surface import SNAPSHOT, Surface, capture, parse_snapshot, snapshot_text
 from .variants import name_tagged_variants
 from .write import MANIFEST, Manifest, diff, sha256, write_tree
 
@@ -98,14 +98,17 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     # The models library is also the longest stage: it runs in a worker process while the rest of
     # the package is rendered and formatted, with the version the last build recorded (an update
     # that moves it formats again only the few pieces that name it).
-    recorded = read_snapshot(config.out) if previous is not None else None
+    snapshot = _owned_text(config.out, SNAPSHOT, previous)
+    recorded = parse_snapshot(snapshot) if snapshot is not None else None
     guess, again = (recorded[0] if recorded else config.version), 0
     with _models_job(None if kept_models else (api, templates, spec)) as job:
         api.package_version = guess
         rest = _render_and_format(api, spec.name, templates, reuse, config.formatter, models_path)
         models_source = kept_models[0] if kept_models else job()
-    # Kept models have the surface recorded beside them: read back, not parsed again.
-    known_models = recorded[1]["models"] if kept_models and recorded and recorded[1] and _as_recorded(config.out, previous) else None
+    # Kept models have the surface recorded beside them, unless it was edited since: read back, not
+    # parsed again.
+    as_written = previous is not None and snapshot is not None and sha256(snapshot) == previous.files[str(SNAPSHOT)].get("sha256")
+    known_models = recorded[1]["models"] if kept_models and recorded and recorded[1] and as_written else None
     release = _release(api, models_source, config, spec.name, previous, recorded, known_models)
     if release.version != guess:
         api.package_version = release.version
@@ -133,9 +136,8 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
         + (" (models unchanged)" if kept_models else ", the models generated meanwhile")
         + f"; {len(reused)} files unchanged{pieces_note}"
     )
-    formatted = Formatted({}, {**rest.formatted.pieces, **models.formatted.pieces})
     # Pieces of unchanged files are recorded again from the previous manifest.
-    pieces = {**reuse.pieces(set(reused)), **formatted.pieces}
+    pieces = {**reuse.pieces(set(reused)), **rest.formatted.pieces, **models.formatted.pieces}
     manifest = Manifest(
         spec_sha256=sha256(spec.read_bytes()),
         orgen_version=__version__,
@@ -241,15 +243,6 @@ def _release(
     if entry is not None:
         note = f"version {old_version} -> {version} ({bump(changes)}: {counts(changes)}); see {config.out / CHANGELOG}"
     return _Release(version, {SNAPSHOT: snapshot_text(version, new_surface), changelog_path: changelog}, entry, note)
-
-
-def _as_recorded(out: Path, previous: Manifest | None) -> bool:
-    """The recorded snapshot is on disk as the last build wrote it (not edited since)."""
-    entry = previous.files.get(str(SNAPSHOT)) if previous else None
-    try:
-        return entry is not None and sha256((out / Path(*SNAPSHOT.parts)).read_bytes()) == entry.get("sha256")
-    except OSError:
-        return False
 
 
 def _owned_text(out: Path, path: PurePosixPath, previous: Manifest | None) -> str | None:

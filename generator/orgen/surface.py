@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 from .ir import Api, Operation
@@ -50,15 +50,15 @@ def snapshot_text(version: str, surface: Surface) -> str:
     return json.dumps({"version": version, "surface": surface}, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def read_snapshot(out: Path) -> tuple[str, Surface | None] | None:
-    """The version and surface an earlier build recorded in `out`; None when there is none.
+def parse_snapshot(text: str) -> tuple[str, Surface | None] | None:
+    """The version and surface recorded in a `.orgen/api.json` text; None when it holds none.
 
     A snapshot written by an orgen that recorded surfaces differently keeps its version, with no
     surface: the package version goes on from there, though this one update cannot be compared."""
     try:
-        data = json.loads((out / Path(*SNAPSHOT.parts)).read_text(encoding="utf-8"))
+        data = json.loads(text)
         version, surface = data["version"], data["surface"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None
     if not isinstance(version, str):
         return None
