@@ -47,6 +47,11 @@ class CompletionFinishReason(StrEnum):
         member: Any = base.__new__(cls, value)
         member._name_ = str(value)
         member._value_ = value
+        from ._models import (
+            note_unknown_value,  # warned about once, naming the field, after parsing
+        )
+
+        note_unknown_value(cls, value)
         return member
 
 

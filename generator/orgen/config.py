@@ -25,8 +25,14 @@ class Config:
     operations: dict[str, str] = field(default_factory=dict)
     # client option name -> HTTP header it sets on every request (e.g. app attribution headers)
     client_headers: dict[str, str] = field(default_factory=dict)
-    # `error.code` values that make a 400 response a transient failure worth retrying
+    # `error.code` values that make a 400 response (or an error event in a stream) a transient failure worth retrying
     retry_error_codes: tuple[int, ...] = ()
+    # response headers that carry the server's id for a request, first found wins
+    request_id_headers: tuple[str, ...] = ("x-request-id",)
+    # headers and JSON fields the client never writes to its log (besides the usual credentials)
+    redact: tuple[str, ...] = ()
+    # environment variable that turns on the client's log; default: FOO_LOG beside FOO_API_KEY
+    log_env: str | None = None
     # the generated package's first version; later builds move it by what the spec update changed
     version: str = "0.1.0"
     # where `orgen update` downloads the spec from when no --from URL is given
@@ -82,6 +88,15 @@ def load_config(folder: Path) -> Config:
     if not isinstance(codes, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in codes):
         raise ConfigError(f"{path}: [tool.orgen] retry-error-codes is a list of integers")
     values["retry_error_codes"] = tuple(codes)
+    for key, option in (("request_id_headers", "request-id-headers"), ("redact", "redact")):
+        names = values.get(key, [])
+        if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+            raise ConfigError(f"{path}: [tool.orgen] {option} is a list of names")
+        if key in values:
+            values[key] = tuple(names)
+    log_env = values.get("log_env")
+    if log_env is not None and not (isinstance(log_env, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", log_env)):
+        raise ConfigError(f"{path}: [tool.orgen] log-env is an environment variable name (got {log_env!r})")
     version = values.get("version", "0.1.0")
     if not isinstance(version, str) or not re.fullmatch(r"\d+\.\d+\.\d+", version):
         raise ConfigError(f"{path}: [tool.orgen] version is MAJOR.MINOR.PATCH, e.g. \"0.1.0\" (got {version!r})")

@@ -10,14 +10,14 @@ from .names import ClassName, PyName
 # What the generated package's __init__.py exports besides the two client classes.
 PACKAGE_EXPORTS = (
     "APIConnectionError", "APIError", "APIResponse", "APIResponseValidationError", "APIStatusError", "APITimeoutError",
-    "AsyncStream", "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "NOT_GIVEN",
+    "APIStreamError", "AsyncStream", "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "NOT_GIVEN",
     "NotFoundError", "NotGiven", "PayloadTooLargeError", "PaymentRequiredError", "PermissionDeniedError", "RateLimitError",
     "Stream", "UnprocessableEntityError", "models", "params",
 )
 # What _client.py imports or defines beside the client classes (templates/package/client.py.jinja).
 CLIENT_MODULE_NAMES = (
     "Callable", "Mapping", "Timeout", "SyncAPIClient", "AsyncAPIClient",
-    "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "DEFAULT_BASE_URL", "API_KEY_ENV", "BASE_URL_ENV",
+    "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "DEFAULT_BASE_URL", "API_KEY_ENV", "BASE_URL_ENV", "LOG_ENV", "Sequence",
 )
 Location = Literal["path", "query", "header", "cookie", "body", "file"]
 BodyKind = Literal["none", "json", "json-value", "multipart", "form"]
@@ -210,13 +210,25 @@ class Api:
     package_version: str = "0.1.0"
     client_headers: list[tuple[PyName, str]] = field(default_factory=list)  # option -> header
     retry_error_codes: tuple[int, ...] = ()
+    request_id_headers: tuple[str, ...] = ("x-request-id",)
+    redacted_names: tuple[str, ...] = ()  # headers and JSON fields never written to logs
+    configured_log_env: str | None = None
 
     @property
     def base_url_env(self) -> str:
         """`FOO_BASE_URL` beside `FOO_API_KEY`, else derived from the package name."""
+        return self._env_prefix + "_BASE_URL"
+
+    @property
+    def log_env(self) -> str:
+        """`FOO_LOG` beside `FOO_API_KEY` (unless configured), else derived from the package name."""
+        return self.configured_log_env or self._env_prefix + "_LOG"
+
+    @property
+    def _env_prefix(self) -> str:
         if self.auth and self.auth.env_var and self.auth.env_var.endswith("_API_KEY"):
-            return self.auth.env_var.removesuffix("_API_KEY") + "_BASE_URL"
-        return f"{self.package.upper()}_BASE_URL"
+            return self.auth.env_var.removesuffix("_API_KEY")
+        return self.package.upper()
 
     @property
     def user_agent(self) -> str:

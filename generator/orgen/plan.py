@@ -98,6 +98,9 @@ class Planner:
             models=models,
             client_headers=self._client_headers(),
             retry_error_codes=tuple(sorted(set(self.config.retry_error_codes))),
+            request_id_headers=tuple(dict.fromkeys(name.lower() for name in self.config.request_id_headers)),
+            redacted_names=tuple(sorted({name.lower() for name in self.config.redact})),
+            configured_log_env=self.config.log_env,
             model_document={
                 "openapi": "3.1.0",
                 "info": {"title": title, "version": "0"},
@@ -119,7 +122,7 @@ class Planner:
         return url or "http://localhost"
 
     def _client_headers(self) -> list[tuple[PyName, str]]:
-        reserved = {"api_key", "base_url", "timeout", "max_retries", "default_headers", "http_client", "self"}
+        reserved = {"api_key", "base_url", "timeout", "max_retries", "default_headers", "http_client", "total_timeout", "hooks", "self"}
         options = []
         for option, header in sorted(self.config.client_headers.items()):
             name = PyName(unique(snake(option, "header", frozenset()), reserved))

@@ -13,7 +13,7 @@ from .ir import PACKAGE_EXPORTS, Api, Operation
 if TYPE_CHECKING:
     import jinja2
 
-RUNTIME_MODULES = ("_base_client.py", "_exceptions.py", "_models.py", "_pagination.py", "_response.py", "_streaming.py", "_types.py")
+RUNTIME_MODULES = ("_base_client.py", "_exceptions.py", "_logs.py", "_models.py", "_pagination.py", "_response.py", "_streaming.py", "_types.py")
 _FLAVOURS = [
     {
         "prefix": "", "sync": "Sync", "def": "def", "await": "", "raw_wrapper": "to_raw_response_wrapper", "streamed_wrapper": "to_streamed_response_wrapper",

@@ -33,6 +33,8 @@ class Canned:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     chunks: list[bytes] | None = None
+    # Seconds to wait after each chunk (a stream the server is still writing).
+    chunk_delay: float = 0.0
 
 
 def json_reply(
@@ -72,6 +74,8 @@ class ScriptedServer:
     def __init__(self) -> None:
         self.replies: deque[Canned] = deque()
         self.requests: list[Recorded] = []
+        # Replies the client hung up on before they were fully written.
+        self.disconnects = 0
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -141,9 +145,12 @@ class ScriptedServer:
                     for chunk in reply.chunks:
                         self.wfile.write(chunk)
                         self.wfile.flush()
+                        if reply.chunk_delay and server._stopping.wait(reply.chunk_delay):
+                            return
                 except (BrokenPipeError, ConnectionResetError):
-                    # The client gave up (a timeout test); nothing left to do.
+                    # The client gave up (a timeout test, a stream closed early).
                     self.close_connection = True
+                    server.disconnects += 1
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
@@ -197,11 +204,15 @@ class Driver:
         else:
             client._sleep = self.sleeps.append
 
-    def run(self, call: Callable[[Any], Any], **client_overrides: Any) -> Any:
-        """Call `call(client)`; awaits it for the async client and drains returned streams."""
+    def run(self, call: Callable[[Any], Any], *, sleep: bool = False, **client_overrides: Any) -> Any:
+        """Call `call(client)`; awaits it for the async client and drains returned streams.
+
+        Retry delays are recorded, not slept, unless `sleep` is set (tests of the time budget).
+        """
         if not self.is_async:
             with self.make_client(**client_overrides) as client:
-                self._record_sleeps(client)
+                if not sleep:
+                    self._record_sleeps(client)
                 result = call(client)
                 if isinstance(result, openrouter_client.Stream):
                     return list(result), result
@@ -209,7 +220,8 @@ class Driver:
 
         async def main() -> Any:
             async with self.make_client(**client_overrides) as client:
-                self._record_sleeps(client)
+                if not sleep:
+                    self._record_sleeps(client)
                 result = call(client)
                 if inspect.isawaitable(result):
                     result = await result

@@ -682,15 +682,14 @@ def test_a_long_line_in_small_chunks_is_scanned_once(monkeypatch: pytest.MonkeyP
     import openrouter_client._streaming as streaming
 
     scanned = 0
-    real = streaming._LINE_END
+    real = streaming._split_lines
 
-    class Counting:
-        def finditer(self, text: str) -> Any:
-            nonlocal scanned
-            scanned += len(text)
-            return real.finditer(text)
+    def counting(data: bytes, keepends: bool) -> list[bytes]:
+        nonlocal scanned
+        scanned += len(data)
+        return real(data, keepends)
 
-    monkeypatch.setattr(streaming, "_LINE_END", Counting())
+    monkeypatch.setattr(streaming, "_split_lines", counting)
     payload = "A" * 2 * 1024 * 1024
     data = f"data: {payload}\n\n".encode()
     decoder, events = SSEDecoder(), []

@@ -20,6 +20,11 @@ class ThingStatus(StrEnum):
         member: Any = base.__new__(cls, value)
         member._name_ = str(value)
         member._value_ = value
+        from ._models import (
+            note_unknown_value,  # warned about once, naming the field, after parsing
+        )
+
+        note_unknown_value(cls, value)
         return member
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 import httpx
@@ -14,6 +14,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIError",
     "APIStatusError",
+    "APIStreamError",
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
@@ -25,8 +26,22 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "DEFAULT_REQUEST_ID_HEADERS",
+    "find_request_id",
     "make_status_error",
 ]
+
+# Where a response names the id the server gave the request (the id support asks for).
+DEFAULT_REQUEST_ID_HEADERS: tuple[str, ...] = ("x-request-id",)
+
+
+def find_request_id(headers: httpx.Headers, names: Iterable[str]) -> str | None:
+    """The first of the headers `names` the response carries, if any."""
+    for name in names:
+        value: str | None = headers.get(name)
+        if value:
+            return value
+    return None
 
 
 class APIError(Exception):
@@ -34,11 +49,18 @@ class APIError(Exception):
 
     message: str
     body: object | None
+    # The server's id for the request, when the response named one: quote it to support.
+    request_id: str | None
 
-    def __init__(self, message: str, *, body: object | None = None) -> None:
+    def __init__(
+        self, message: str, *, body: object | None = None, request_id: str | None = None
+    ) -> None:
+        if request_id is not None:
+            message = f"{message} (request id: {request_id})"
         super().__init__(message)
         self.message = message
         self.body = body
+        self.request_id = request_id
 
 
 class APIStatusError(APIError):
@@ -60,8 +82,9 @@ class APIStatusError(APIError):
         response: httpx.Response,
         body: object | None,
         data: object | None = None,
+        request_id: str | None = None,
     ) -> None:
-        super().__init__(message, body=body)
+        super().__init__(message, body=body, request_id=request_id)
         self.response = response
         self.status_code = response.status_code
         self.data = data
@@ -105,6 +128,26 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """HTTP 5xx: the server failed to handle the request."""
+
+
+class APIStreamError(APIError):
+    """An error the server reported inside a streamed response, after its success status.
+
+    `code` is the error's `code` (often an HTTP status such as 502), when it has one.
+    """
+
+    code: int | str | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        body: object | None,
+        code: int | str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message, body=body, request_id=request_id)
+        self.code = code
 
 
 class APIResponseValidationError(APIError):
@@ -152,7 +195,9 @@ def _error_message(body: object) -> str | None:
 
 
 def make_status_error(
-    response: httpx.Response, errors: Mapping[str, object] | None = None
+    response: httpx.Response,
+    errors: Mapping[str, object] | None = None,
+    request_id_headers: Iterable[str] = DEFAULT_REQUEST_ID_HEADERS,
 ) -> APIStatusError:
     """Build the APIStatusError subclass matching `response`'s status (its body must be read),
     with the body parsed into the model `errors` declares for the status, if any."""
@@ -172,7 +217,11 @@ def make_status_error(
     else:
         error_class = _STATUS_ERRORS.get(response.status_code, APIStatusError)
     return error_class(
-        message, response=response, body=body, data=_error_data(response.status_code, body, errors)
+        message,
+        response=response,
+        body=body,
+        data=_error_data(response.status_code, body, errors),
+        request_id=find_request_id(response.headers, request_id_headers),
     )
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import Any, Generic, ParamSpec, Self, TypeVar, cast
 
 import httpx
 
-from ._exceptions import APIError
+from ._exceptions import DEFAULT_REQUEST_ID_HEADERS, APIError, find_request_id
 
 __all__ = [
     "APIResponse",
@@ -48,18 +48,18 @@ def parse_response(cast_to: type[_T], response: httpx.Response) -> _T:
     content_type = response.headers.get("content-type", "")
     if cast_to is str and "json" not in content_type:
         return cast(_T, response.text)
+    from ._models import (  # pydantic is imported on the first parsed response, not with the package
+        parse_json,
+    )
+
     try:
-        data = response.json()
+        # The body's bytes go straight to the validator: no dict of it is built first.
+        return parse_json(cast_to, response.content)
     except ValueError as exc:
         raise APIError(
             f"Could not decode the response body as JSON (content-type {content_type!r})",
             body=response.text,
         ) from exc
-    from ._models import (  # pydantic is imported on the first parsed response, not with the package
-        parse_partial,
-    )
-
-    return parse_partial(cast_to, data)
 
 
 class APIResponse(Generic[_T]):
@@ -73,9 +73,11 @@ class APIResponse(Generic[_T]):
         cast_to: type[_T],
         http_response: httpx.Response,
         stream_factory: StreamFactory | None = None,
+        request_id_headers: Sequence[str] = DEFAULT_REQUEST_ID_HEADERS,
     ) -> None:
         self.http_response = http_response
         self._cast_to = cast_to
+        self._request_id_headers = request_id_headers
         # Set for streamed requests: parse() then yields a stream over the unread body.
         self._stream_factory = stream_factory
         self._parsed: _T | None = None
@@ -88,6 +90,11 @@ class APIResponse(Generic[_T]):
     @property
     def headers(self) -> httpx.Headers:
         return self.http_response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's id for this request (quote it to support), if the response names one."""
+        return find_request_id(self.http_response.headers, self._request_id_headers)
 
     @property
     def text(self) -> str:

@@ -8,15 +8,17 @@ import copy
 import email.utils
 import functools
 import importlib
+import inspect
 import io
 import json
+import logging
 import math
 import os
 import random
 import re
 import time
 import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
@@ -26,11 +28,16 @@ from typing import Any, Literal, Self, TypeVar, cast
 import httpx
 
 from ._exceptions import (
+    DEFAULT_REQUEST_ID_HEADERS,
     APIConnectionError,
     APIError,
+    APIStatusError,
+    APIStreamError,
     APITimeoutError,
+    find_request_id,
     make_status_error,
 )
+from ._logs import Redactor, logger, setup_logging
 from ._response import (
     RAW_RESPONSE_HEADER,
     STREAMED_RESPONSE_HEADER,
@@ -279,6 +286,38 @@ class _PreparedRequest:
     files: list[tuple[str, tuple[str | None, bytes, str | None]]] | None = None
 
 
+@dataclass
+class _Call:
+    """One call on its way through the retry loop: what it sends, its retries, its time budget."""
+
+    options: RequestOptions
+    prepared: _PreparedRequest
+    stream: bool
+    # time.monotonic() by which the whole call must be done (total_timeout), if it has a budget.
+    deadline: float | None
+    retries_taken: int = 0
+
+
+def _cap_timeout(timeout: Timeout, remaining: float) -> httpx.Timeout:
+    """`timeout` with no phase allowed longer than the `remaining` seconds of a call's budget."""
+    given = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+
+    def cap(seconds: float | None) -> float:
+        return remaining if seconds is None else min(seconds, remaining)
+
+    return httpx.Timeout(
+        connect=cap(given.connect),
+        read=cap(given.read),
+        write=cap(given.write),
+        pool=cap(given.pool),
+    )
+
+
+def _hooks_for(hooks: Sequence[object], name: str) -> tuple[Callable[..., Any], ...]:
+    """The bound `name` methods of the hooks that have one (hooks implement any subset)."""
+    return tuple(getattr(hook, name) for hook in hooks if callable(getattr(hook, name, None)))
+
+
 class _BaseClient:
     """Logic shared by the sync and async clients; subclasses add only the I/O."""
 
@@ -286,7 +325,13 @@ class _BaseClient:
     api_key: str | Callable[[], str] | None
     timeout: Timeout
     max_retries: int
+    total_timeout: float | None
     _owns_http: bool
+
+    # Headers that carry the server's id for a request, first found wins (set per API).
+    _request_id_headers: tuple[str, ...] = DEFAULT_REQUEST_ID_HEADERS
+    # Header and JSON field names redacted from log lines besides the usual credentials.
+    _redacted_names: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -300,6 +345,9 @@ class _BaseClient:
         max_retries: int,
         default_headers: Mapping[str, str] | None,
         user_agent: str,
+        total_timeout: float | None = None,
+        hooks: Sequence[object] | None = None,
+        log_env: str | None = None,
     ) -> None:
         if api_key is None and api_key_env is not None:
             api_key = os.environ.get(api_key_env) or None
@@ -310,27 +358,40 @@ class _BaseClient:
                 )
         if max_retries < 0:
             raise ValueError("max_retries must not be negative")
+        _check_total_timeout(total_timeout)
+        setup_logging(log_env)
         self.base_url = httpx.URL(str(base_url))
         self.api_key = api_key
         self.timeout = timeout
         self.max_retries = max_retries
+        self.total_timeout = total_timeout
         self._auth_header = auth_header
         self._auth_scheme = auth_scheme
         self._default_headers = dict(default_headers or {})
         self._user_agent = user_agent
+        self._set_hooks(tuple(hooks or ()))
+
+    def _set_hooks(self, hooks: tuple[object, ...]) -> None:
+        self._hooks = hooks
+        # Looked up once here, not on every try.
+        self._before_request = _hooks_for(hooks, "before_request")
+        self._after_response = _hooks_for(hooks, "after_response")
+        self._on_error = _hooks_for(hooks, "on_error")
 
     def with_options(
         self,
         *,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
+        hooks: Sequence[object] | None = None,
     ) -> Self:
         """A client with some settings changed, for one call or many:
         `client.with_options(max_retries=0, timeout=5.0).<resource>.<method>(...)`.
 
         It shares this client's connections (and never closes them); `default_headers` are
-        added to this client's.
+        added to this client's, and `hooks` run after this client's.
         """
         if not isinstance(max_retries, NotGiven) and max_retries < 0:
             raise ValueError("max_retries must not be negative")
@@ -339,7 +400,11 @@ class _BaseClient:
             clone.timeout = timeout
         if not isinstance(max_retries, NotGiven):
             clone.max_retries = max_retries
+        if not isinstance(total_timeout, NotGiven):
+            _check_total_timeout(total_timeout)
+            clone.total_timeout = total_timeout
         clone._default_headers = {**self._default_headers, **(default_headers or {})}
+        clone._set_hooks((*self._hooks, *(hooks or ())))
         clone._owns_http = False
         # Resources are bound to their client: the copy gets its own.
         for name, value in list(vars(clone).items()):
@@ -408,14 +473,17 @@ class _BaseClient:
             ] or None
         return prepared
 
+    def _start_call(self, options: RequestOptions, *, stream: bool) -> _Call:
+        prepared = self._prepare(options, stream=stream)
+        deadline = None if self.total_timeout is None else time.monotonic() + self.total_timeout
+        return _Call(options, prepared, stream or prepared.mode == "streamed", deadline)
+
     def _build_request(
-        self,
-        http_client: httpx.Client | httpx.AsyncClient,
-        prepared: _PreparedRequest,
-        retries_taken: int,
+        self, http_client: httpx.Client | httpx.AsyncClient, call: _Call
     ) -> httpx.Request:
+        prepared = call.prepared
         headers = prepared.headers.copy()
-        headers[_RETRY_COUNT_HEADER] = str(retries_taken)
+        headers[_RETRY_COUNT_HEADER] = str(call.retries_taken)
         return http_client.build_request(
             prepared.method,
             prepared.url,
@@ -424,7 +492,23 @@ class _BaseClient:
             json=prepared.json,
             data=prepared.data,
             files=prepared.files,
-            timeout=prepared.timeout,
+            timeout=self._try_timeout(call),
+        )
+
+    def _try_timeout(self, call: _Call) -> Timeout:
+        """The timeout of the next try: the configured one, shortened to what the budget has left."""
+        if call.deadline is None:
+            return call.prepared.timeout
+        remaining = call.deadline - time.monotonic()
+        if remaining <= 0:
+            raise self._budget_error(call)
+        return _cap_timeout(call.prepared.timeout, remaining)
+
+    def _budget_error(self, call: _Call) -> APITimeoutError:
+        tries = call.retries_taken + 1
+        return APITimeoutError(
+            f"Request timed out: the total_timeout of {self.total_timeout} s was spent "
+            f"({tries} {'try' if tries == 1 else 'tries'})"
         )
 
     # Error codes that mark a 400 response as a transient upstream failure (set by clients
@@ -436,12 +520,23 @@ class _BaseClient:
         status = response.status_code
         if status == 400 and self._retryable_error_codes:
             return _error_code(response) in self._retryable_error_codes
-        return status in (408, 409, 429) or status >= 500
+        return _is_retryable_status(status)
 
     def _should_retry_error(self, error: httpx.RequestError) -> bool:
         # Transport failures (refused, reset, timed out) may be transient; other
         # request errors, such as too many redirects, will not change on retry.
         return isinstance(error, httpx.TransportError)
+
+    def _should_retry_stream(self, failure: APIError) -> bool:
+        """Whether a stream that failed before its first event should be opened again."""
+        if isinstance(failure, APIStreamError):
+            code = failure.code
+            if isinstance(code, str) and code.isdigit():
+                code = int(code)
+            if not isinstance(code, int):
+                return False
+            return code in self._retryable_error_codes or _is_retryable_status(code)
+        return isinstance(failure, APIConnectionError)
 
     def _retry_delay(self, retries_taken: int, response: httpx.Response | None) -> float:
         """Seconds to wait before the next attempt."""
@@ -453,12 +548,121 @@ class _BaseClient:
         # Jitter spreads out clients that failed together so they do not retry together.
         return delay * (1 - 0.25 * random.random())
 
+    def _plan_retry(
+        self, call: _Call, failure: APIError, retryable: bool, response: httpx.Response | None
+    ) -> float:
+        """The wait before trying `call` again after `failure`.
+
+        Raises `failure` when it is final (not retryable, or no retries left), and APITimeoutError
+        when the wait would outlast the call's total_timeout: no retry starts that cannot finish.
+        """
+        if not retryable or call.retries_taken >= self.max_retries:
+            raise failure
+        delay = self._retry_delay(call.retries_taken, response)
+        if call.deadline is not None and time.monotonic() + delay >= call.deadline:
+            raise self._budget_error(call) from failure
+        if logger.isEnabledFor(logging.INFO):
+            logger.info(
+                "Retrying %s %s in %.2f s (retry %d of %d): %s",
+                call.prepared.method,
+                self._redactor().url(call.prepared.url),
+                delay,
+                call.retries_taken + 1,
+                self.max_retries,
+                self._redactor().text(_reason(failure)),
+            )
+        return delay
+
     def _map_request_error(self, error: httpx.RequestError) -> APIConnectionError:
         if isinstance(error, httpx.TimeoutException):
-            return APITimeoutError()
-        return APIConnectionError(
-            f"Connection error: {error}" if str(error) else "Connection error."
+            failure: APIConnectionError = APITimeoutError()
+        else:
+            failure = APIConnectionError(
+                f"Connection error: {error}" if str(error) else "Connection error."
+            )
+        failure.__cause__ = error
+        return failure
+
+    def _raw_response(
+        self, cast_to: type[_T], response: httpx.Response, stream_factory: Any
+    ) -> APIResponse[_T]:
+        return APIResponse(
+            cast_to=cast_to,
+            http_response=response,
+            stream_factory=stream_factory,
+            request_id_headers=self._request_id_headers,
         )
+
+    def _status_error(self, call: _Call, response: httpx.Response) -> APIStatusError:
+        return make_status_error(response, call.options.errors, self._request_id_headers)
+
+    # -- logging -----------------------------------------------------------------------------
+
+    def _redactor(self) -> Redactor:
+        secrets = (self.api_key,) if isinstance(self.api_key, str) else ()
+        return Redactor((self._auth_header, *self._redacted_names), secrets)
+
+    def _log_request(self, request: httpx.Request) -> None:
+        if not logger.isEnabledFor(logging.DEBUG):
+            return
+        redactor = self._redactor()
+        try:
+            body = redactor.body(request.content)
+        except httpx.RequestNotRead:
+            body = "(streamed)"
+        logger.debug(
+            "Request: %s %s headers=%s body=%s",
+            request.method,
+            redactor.url(request.url),
+            redactor.headers(request.headers),
+            body,
+        )
+
+    def _log_response(self, response: httpx.Response, started: float) -> None:
+        if not logger.isEnabledFor(logging.INFO):
+            return
+        redactor = self._redactor()
+        request = response.request
+        request_id = find_request_id(response.headers, self._request_id_headers)
+        logger.info(
+            "HTTP %s %s -> %d %s (%.3f s)%s",
+            request.method,
+            redactor.url(request.url),
+            response.status_code,
+            response.reason_phrase,
+            time.perf_counter() - started,
+            f" request id {request_id}" if request_id else "",
+        )
+        if logger.isEnabledFor(logging.DEBUG):
+            body = redactor.body(response.content) if response.is_closed else "(streamed)"
+            logger.debug("Response: headers=%s body=%s", redactor.headers(response.headers), body)
+
+    def _log_failure(self, request: httpx.Request, failure: APIError, started: float) -> None:
+        if logger.isEnabledFor(logging.INFO):
+            redactor = self._redactor()
+            logger.info(
+                "HTTP %s %s failed after %.3f s: %s",
+                request.method,
+                redactor.url(request.url),
+                time.perf_counter() - started,
+                redactor.text(_reason(failure)),
+            )
+
+
+def _check_total_timeout(total_timeout: float | None) -> None:
+    if total_timeout is not None and not total_timeout > 0:
+        raise ValueError("total_timeout must be a positive number of seconds (or None)")
+
+
+def _is_retryable_status(status: int) -> bool:
+    return status in (408, 409, 429) or status >= 500
+
+
+def _reason(failure: APIError) -> str:
+    """A failure in a few words for a log line."""
+    if isinstance(failure, APIStatusError):
+        return f"HTTP {failure.status_code}: {failure.message}"
+    return f"{type(failure).__name__}: {failure.message}"
 
 
 class SyncAPIClient(_BaseClient):
@@ -479,6 +683,9 @@ class SyncAPIClient(_BaseClient):
         default_headers: Mapping[str, str] | None,
         http_client: httpx.Client | None,
         user_agent: str,
+        total_timeout: float | None = None,
+        hooks: Sequence[object] | None = None,
+        log_env: str | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -490,6 +697,9 @@ class SyncAPIClient(_BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
             user_agent=user_agent,
+            total_timeout=total_timeout,
+            hooks=hooks,
+            log_env=log_env,
         )
         # A caller-supplied client may be shared, so only a client made here is closed here.
         self._owns_http = http_client is None
@@ -501,49 +711,71 @@ class SyncAPIClient(_BaseClient):
 
     def request(self, cast_to: type[_T], options: RequestOptions) -> _T:
         """Send a request and parse its body into `cast_to`."""
-        response, mode = self._send(options, stream=False)
+        call = self._start_call(options, stream=False)
+        response = self._send(call)
+        mode = call.prepared.mode
         if mode == "streamed":
             return cast(_T, StreamedResponse(cast_to=cast_to, http_response=response))
         if mode == "raw":
-            return cast(_T, APIResponse(cast_to=cast_to, http_response=response))
+            return cast(_T, self._raw_response(cast_to, response, None))
         return parse_response(cast_to, response)
 
     def request_stream(self, cast_to: type[_T], options: RequestOptions) -> Stream[_T]:
         """Send a request answered with Server-Sent Events, each parsed into `cast_to`."""
-        response, mode = self._send(options, stream=True)
-        if mode != "parsed":
-            return cast(
-                Stream[_T],
-                APIResponse(cast_to=cast_to, http_response=response, stream_factory=Stream),
-            )
-        return Stream(cast_to, response)
+        call = self._start_call(options, stream=True)
+        response = self._send(call)
+        if call.prepared.mode != "parsed":
+            return cast(Stream[_T], self._raw_response(cast_to, response, Stream))
+        return Stream(
+            cast_to,
+            response,
+            reconnect=functools.partial(self._reconnect, call),
+            request_id_headers=self._request_id_headers,
+        )
 
-    def _send(self, options: RequestOptions, *, stream: bool) -> tuple[httpx.Response, _Mode]:
-        prepared = self._prepare(options, stream=stream)
-        stream = stream or prepared.mode == "streamed"
-        retries_taken = 0
+    def _send(self, call: _Call) -> httpx.Response:
+        """Try `call` until it succeeds, fails for good or spends its time budget."""
         while True:
-            request = self._build_request(self._http, prepared, retries_taken)
+            request = self._build_request(self._http, call)
+            for before in self._before_request:
+                request = before(request) or request
+            self._log_request(request)
+            started = time.perf_counter()
             try:
-                response = self._http.send(request, stream=stream)
+                response = self._http.send(request, stream=call.stream)
                 if not response.is_success:
                     # Error bodies are small and needed for the message, even when streaming.
                     response.read()
             except httpx.RequestError as error:
-                if retries_taken < self.max_retries and self._should_retry_error(error):
-                    self._sleep(self._retry_delay(retries_taken, None))
-                    retries_taken += 1
-                    continue
-                raise self._map_request_error(error) from error
-
-            if response.is_success:
-                return response, prepared.mode
-            response.close()
-            if retries_taken < self.max_retries and self._should_retry(response):
-                self._sleep(self._retry_delay(retries_taken, response))
-                retries_taken += 1
+                failure = self._map_request_error(error)
+                self._log_failure(request, failure, started)
+                self._notify_error(call, failure)
+                self._sleep(self._plan_retry(call, failure, self._should_retry_error(error), None))
+                call.retries_taken += 1
                 continue
-            raise make_status_error(response, options.errors)
+
+            self._log_response(response, started)
+            for after in self._after_response:
+                after(response)
+            if response.is_success:
+                return response
+            response.close()
+            status_error = self._status_error(call, response)
+            self._notify_error(call, status_error)
+            retryable = self._should_retry(response)
+            self._sleep(self._plan_retry(call, status_error, retryable, response))
+            call.retries_taken += 1
+
+    def _reconnect(self, call: _Call, failure: APIError) -> httpx.Response:
+        """A new response for a stream that failed before its first event reached the caller."""
+        self._notify_error(call, failure)
+        self._sleep(self._plan_retry(call, failure, self._should_retry_stream(failure), None))
+        call.retries_taken += 1
+        return self._send(call)
+
+    def _notify_error(self, call: _Call, failure: APIError) -> None:
+        for on_error in self._on_error:
+            on_error(failure, call.retries_taken + 1)
 
     def _sleep(self, seconds: float) -> None:
         time.sleep(seconds)
@@ -565,6 +797,13 @@ class SyncAPIClient(_BaseClient):
         self.close()
 
 
+async def _maybe_await(value: object) -> Any:
+    """Hooks on the async client may be plain functions or coroutines."""
+    if inspect.isawaitable(value):
+        return await value
+    return value
+
+
 class AsyncAPIClient(_BaseClient):
     """Asyncio client over httpx.AsyncClient."""
 
@@ -583,6 +822,9 @@ class AsyncAPIClient(_BaseClient):
         default_headers: Mapping[str, str] | None,
         http_client: httpx.AsyncClient | None,
         user_agent: str,
+        total_timeout: float | None = None,
+        hooks: Sequence[object] | None = None,
+        log_env: str | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -594,6 +836,9 @@ class AsyncAPIClient(_BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
             user_agent=user_agent,
+            total_timeout=total_timeout,
+            hooks=hooks,
+            log_env=log_env,
         )
         self._owns_http = http_client is None
         self._http = (
@@ -604,48 +849,86 @@ class AsyncAPIClient(_BaseClient):
 
     async def request(self, cast_to: type[_T], options: RequestOptions) -> _T:
         """Send a request and parse its body into `cast_to`."""
-        response, mode = await self._send(options, stream=False)
+        call = self._start_call(options, stream=False)
+        response = await self._send(call)
+        mode = call.prepared.mode
         if mode == "streamed":
             return cast(_T, AsyncStreamedResponse(cast_to=cast_to, http_response=response))
         if mode == "raw":
-            return cast(_T, APIResponse(cast_to=cast_to, http_response=response))
+            return cast(_T, self._raw_response(cast_to, response, None))
         return parse_response(cast_to, response)
 
     async def request_stream(self, cast_to: type[_T], options: RequestOptions) -> AsyncStream[_T]:
         """Send a request answered with Server-Sent Events, each parsed into `cast_to`."""
-        response, mode = await self._send(options, stream=True)
-        if mode != "parsed":
-            return cast(
-                AsyncStream[_T],
-                APIResponse(cast_to=cast_to, http_response=response, stream_factory=AsyncStream),
-            )
-        return AsyncStream(cast_to, response)
+        call = self._start_call(options, stream=True)
+        response = await self._send(call)
+        if call.prepared.mode != "parsed":
+            return cast(AsyncStream[_T], self._raw_response(cast_to, response, AsyncStream))
+        return AsyncStream(
+            cast_to,
+            response,
+            reconnect=functools.partial(self._reconnect, call),
+            request_id_headers=self._request_id_headers,
+        )
 
-    async def _send(self, options: RequestOptions, *, stream: bool) -> tuple[httpx.Response, _Mode]:
-        prepared = self._prepare(options, stream=stream)
-        stream = stream or prepared.mode == "streamed"
-        retries_taken = 0
+    async def _send(self, call: _Call) -> httpx.Response:
+        """Try `call` until it succeeds, fails for good or spends its time budget."""
         while True:
-            request = self._build_request(self._http, prepared, retries_taken)
+            request = self._build_request(self._http, call)
+            for before in self._before_request:
+                request = await _maybe_await(before(request)) or request
+            self._log_request(request)
+            started = time.perf_counter()
             try:
-                response = await self._http.send(request, stream=stream)
-                if not response.is_success:
-                    await response.aread()
+                response = await self._send_once(call, request)
             except httpx.RequestError as error:
-                if retries_taken < self.max_retries and self._should_retry_error(error):
-                    await self._sleep(self._retry_delay(retries_taken, None))
-                    retries_taken += 1
-                    continue
-                raise self._map_request_error(error) from error
-
-            if response.is_success:
-                return response, prepared.mode
-            await response.aclose()
-            if retries_taken < self.max_retries and self._should_retry(response):
-                await self._sleep(self._retry_delay(retries_taken, response))
-                retries_taken += 1
+                failure = self._map_request_error(error)
+                self._log_failure(request, failure, started)
+                await self._notify_error(call, failure)
+                delay = self._plan_retry(call, failure, self._should_retry_error(error), None)
+                await self._sleep(delay)
+                call.retries_taken += 1
                 continue
-            raise make_status_error(response, options.errors)
+
+            self._log_response(response, started)
+            for after in self._after_response:
+                await _maybe_await(after(response))
+            if response.is_success:
+                return response
+            await response.aclose()
+            status_error = self._status_error(call, response)
+            await self._notify_error(call, status_error)
+            retryable = self._should_retry(response)
+            await self._sleep(self._plan_retry(call, status_error, retryable, response))
+            call.retries_taken += 1
+
+    async def _send_once(self, call: _Call, request: httpx.Request) -> httpx.Response:
+        if call.deadline is None:
+            return await self._exchange(call, request)
+        # httpx times each read, not the whole exchange; the budget bounds the whole of it.
+        try:
+            async with asyncio.timeout(max(call.deadline - time.monotonic(), 0)):
+                return await self._exchange(call, request)
+        except TimeoutError as error:
+            raise httpx.ReadTimeout("total_timeout spent", request=request) from error
+
+    async def _exchange(self, call: _Call, request: httpx.Request) -> httpx.Response:
+        response = await self._http.send(request, stream=call.stream)
+        if not response.is_success:
+            await response.aread()
+        return response
+
+    async def _reconnect(self, call: _Call, failure: APIError) -> httpx.Response:
+        """A new response for a stream that failed before its first event reached the caller."""
+        await self._notify_error(call, failure)
+        delay = self._plan_retry(call, failure, self._should_retry_stream(failure), None)
+        await self._sleep(delay)
+        call.retries_taken += 1
+        return await self._send(call)
+
+    async def _notify_error(self, call: _Call, failure: APIError) -> None:
+        for on_error in self._on_error:
+            await _maybe_await(on_error(failure, call.retries_taken + 1))
 
     async def _sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
