@@ -24,6 +24,9 @@ client  Per-request time of N sequential requests to a fixed completion served o
 sse     Streaming throughput: one response of many completion chunks as server-sent events,
         parsed by the generated client's `Stream`, by the official SDK's event stream, and by
         plain httpx `iter_lines` + `json.loads` (the floor).
+runtime The generated client's runtime against plain httpx, the two figures it is held to: time per
+        request (≤ 1.1×) and stream parsing throughput (≥ 0.3× `iter_lines()` + `json.loads`), with
+        the official SDK beside them if .cache/bench/sdk exists (this section installs nothing).
 import  Import time of the generated package (the seed's, and one built from the full OpenRouter
         spec) against the official SDK, each `import` timed inside a fresh process with bytecode
         already compiled.
@@ -167,6 +170,8 @@ def ensure_peers(install: bool, need_github: bool) -> None:
 
 
 def package_version(python: Path, name: str) -> str:
+    if not python.exists():
+        return "not installed"
     done = subprocess.run([str(python), "-c", f"import importlib.metadata as m; print(m.version({name!r}))"],
                           capture_output=True, text=True, check=False)
     return done.stdout.strip() or "?"
@@ -617,21 +622,44 @@ def python_for(name: str) -> tuple[str, dict[str, str]]:
     return sys.executable, clean_env(PYTHONPATH=str(SEED_PACKAGE))
 
 
+def request_times(server: Server, programs: dict[str, str], rounds: int, requests: int) -> dict[str, list[float]]:
+    """Seconds per request of each program (REQUEST_HARNESS), fresh process per run, interleaved."""
+    def once(name: str, program: str) -> float | None:
+        python, env = python_for(name)
+        code = REQUEST_HARNESS.format(program=textwrap.dedent(program))
+        done = subprocess.run([python, "-c", code, server.base, str(requests)], capture_output=True, text=True, env=env, check=False)
+        if done.returncode != 0:
+            log(f"client: {name} failed: {done.stderr[-800:]}")
+            return None
+        seconds = json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
+        log(f"client: {name}: {seconds * 1e6:.0f} µs/request")
+        return seconds
+
+    return interleaved(rounds, programs, once)
+
+
+def stream_rates(server: Server, programs: dict[str, str], rounds: int, counts: dict[str, int]) -> dict[str, list[float]]:
+    """Events per second each program (STREAM_HARNESS) parses, fresh process per run, interleaved."""
+    def once(name: str, program: str) -> float | None:
+        python, env = python_for(name)
+        code = STREAM_HARNESS.format(program=textwrap.dedent(program))
+        done = subprocess.run([python, "-c", code, server.base], capture_output=True, text=True, env=env, check=False)
+        if done.returncode != 0:
+            log(f"sse: {name} failed: {done.stderr[-800:]}")
+            return None
+        data = json.loads(done.stdout.strip().splitlines()[-1])
+        counts[name] = data["events"]
+        rate = data["events"] / data["seconds"]
+        log(f"sse: {name}: {rate:,.0f} events/s")
+        return rate
+
+    return interleaved(rounds, programs, once)
+
+
 def client_section(rounds: int, requests: int, results: list[str]) -> None:
     server = Server(events=10)
     try:
-        def once(name: str, program: str) -> float | None:
-            python, env = python_for(name)
-            code = REQUEST_HARNESS.format(program=textwrap.dedent(program))
-            done = subprocess.run([python, "-c", code, server.base, str(requests)], capture_output=True, text=True, env=env, check=False)
-            if done.returncode != 0:
-                log(f"client: {name} failed: {done.stderr[-800:]}")
-                return None
-            seconds = json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
-            log(f"client: {name}: {seconds * 1e6:.0f} µs/request")
-            return seconds
-
-        runs = interleaved(rounds, CLIENT_PROGRAMS, once)
+        runs = request_times(server, CLIENT_PROGRAMS, rounds, requests)
     finally:
         server.close()
     ref = median(runs["plain httpx + json"])
@@ -655,20 +683,7 @@ def sse_section(rounds: int, events: int, results: list[str]) -> None:
     server = Server(events=events)
     counts: dict[str, int] = {}
     try:
-        def once(name: str, program: str) -> float | None:
-            python, env = python_for(name)
-            code = STREAM_HARNESS.format(program=textwrap.dedent(program))
-            done = subprocess.run([python, "-c", code, server.base], capture_output=True, text=True, env=env, check=False)
-            if done.returncode != 0:
-                log(f"sse: {name} failed: {done.stderr[-800:]}")
-                return None
-            data = json.loads(done.stdout.strip().splitlines()[-1])
-            counts[name] = data["events"]
-            rate = data["events"] / data["seconds"]
-            log(f"sse: {name}: {rate:,.0f} events/s")
-            return rate
-
-        runs = interleaved(rounds, STREAM_PROGRAMS, once)
+        runs = stream_rates(server, STREAM_PROGRAMS, rounds, counts)
     finally:
         server.close()
     ref = median(runs["openrouter SDK stream"])
@@ -684,6 +699,54 @@ def sse_section(rounds: int, events: int, results: list[str]) -> None:
     for name, samples in runs.items():
         value = median(samples)
         lines.append(f"| {name} | {len(samples)} | {counts.get(name, 0):,} | {value:,.0f} | {value / ref:.2f} |")
+    results.extend(lines + [""])
+
+
+# -- section: the client runtime against plain httpx ------------------------------------------------
+
+# What the runtime must keep to, as ratios to plain httpx measured in the same run.
+RUNTIME_TARGETS = {"request": 1.1, "stream": 0.3}
+
+
+def runtime_section(rounds: int, requests: int, events: int, results: list[str]) -> None:
+    """The generated client's per-request time and stream parsing throughput as ratios to plain httpx
+    (the floor), with the official SDK beside them when its environment (.cache/bench/sdk) exists;
+    it is not installed for this section."""
+    with_sdk = venv_python("sdk").exists()
+
+    def pick(programs: dict[str, str]) -> dict[str, str]:
+        return {name: program for name, program in programs.items() if with_sdk or "SDK" not in name}
+
+    server = Server(events=events)
+    counts: dict[str, int] = {}
+    try:
+        times = request_times(server, pick(CLIENT_PROGRAMS), rounds, requests)
+        rates = stream_rates(server, pick(STREAM_PROGRAMS), rounds, counts)
+    finally:
+        server.close()
+    time_ref, rate_ref = median(times["plain httpx + json"]), median(rates["plain httpx iter_lines + json"])
+    request_ratio = median(times["orgen client"]) / time_ref
+    stream_ratio = median(rates["orgen Stream"]) / rate_ref
+    lines = [
+        "## Client runtime against plain httpx",
+        "",
+        f"Both against one local asyncio server, one fresh process per run, medians of interleaved runs: {requests}",
+        f"sequential completions, and one stream of {events:,} completion chunks. Targets: per-request time",
+        f"≤ {RUNTIME_TARGETS['request']}× plain httpx + `json`; stream events/s ≥ {RUNTIME_TARGETS['stream']}× plain httpx",
+        "`iter_lines()` + `json.loads` (which builds dicts; the others build typed objects)."
+        + ("" if with_sdk else " The official SDK is not installed in .cache/bench/sdk, so it is left out."),
+        "",
+        "| client | runs | µs / request | × plain httpx |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    lines += [f"| {name} | {len(s)} | {median(s) * 1e6:.0f} | {median(s) / time_ref:.2f} |" for name, s in times.items()]
+    lines += ["", "| stream parser | runs | events parsed | events / s | × plain httpx |", "| --- | ---: | ---: | ---: | ---: |"]
+    lines += [f"| {name} | {len(s)} | {counts.get(name, 0):,} | {median(s):,.0f} | {median(s) / rate_ref:.2f} |" for name, s in rates.items()]
+    lines += [
+        "",
+        f"orgen per-request ratio **{request_ratio:.2f}×** (target ≤ {RUNTIME_TARGETS['request']}), "
+        f"stream throughput ratio **{stream_ratio:.2f}×** (target ≥ {RUNTIME_TARGETS['stream']}).",
+    ]
     results.extend(lines + [""])
 
 
@@ -739,7 +802,7 @@ def import_section(rounds: int, results: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="gen,update,check,client,sse,import", help="comma-separated sections")
+    parser.add_argument("--only", default="gen,update,check,client,sse,runtime,import", help="comma-separated sections")
     parser.add_argument("--history", type=Path, default=HISTORY, help="folder of consecutive spec versions (*.yaml.xz) for the update section")
     parser.add_argument("--updates", type=int, default=10, help="how many of the latest updates the update section replays")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and smaller workloads")
@@ -758,7 +821,8 @@ def main() -> None:
     big_reps = max(2, reps - 2)
     github_reps = 1 if args.quick else 2
     with_github = not args.no_github and bool(sections & {"gen", "check"})
-    ensure_peers(not args.no_install, with_github)
+    if sections - {"runtime"}:
+        ensure_peers(not args.no_install, with_github)
     WORK.mkdir(parents=True, exist_ok=True)
     snapshot_orgen()
     build_seed_package()
@@ -778,6 +842,8 @@ def main() -> None:
         client_section(reps, 500 if args.quick else 2000, results)
     if "sse" in sections:
         sse_section(reps, 5000 if args.quick else args.events, results)
+    if "runtime" in sections:
+        runtime_section(reps, 500 if args.quick else 2000, 5000 if args.quick else args.events, results)
     if "import" in sections:
         import_section(reps * 2, results)
 

@@ -255,7 +255,8 @@ class RequestOptions:
     path: str
     query: Mapping[str, object] | None = None
     headers: Mapping[str, str] | None = None
-    # None means the request has no body; JSON null bodies are not supported.
+    # JSON-ready data (resources pass it through `to_wire`); None means the request has no body
+    # (JSON null bodies are not supported).
     json_body: object | None = None
     extra_headers: Headers | None = None
     extra_query: Query | None = None
@@ -277,8 +278,9 @@ class _PreparedRequest:
 
     method: str
     url: httpx.URL
-    params: httpx.QueryParams
-    headers: httpx.Headers
+    params: httpx.QueryParams | None
+    # Lower-cased name -> (name as given, value): later sources replace earlier ones by name.
+    headers: dict[str, tuple[str, str]]
     json: object | None
     timeout: Timeout
     mode: _Mode
@@ -416,20 +418,25 @@ class _BaseClient:
         # Parsed once per base URL and path (URLs are immutable, so they can be shared).
         return _join_url(str(self.base_url), path)
 
-    def _build_headers(self, options: RequestOptions, *, accept: str) -> httpx.Headers:
-        headers = httpx.Headers()
+    def _build_headers(self, options: RequestOptions, *, accept: str) -> dict[str, tuple[str, str]]:
+        # A plain dict keyed by lower-cased name: header names are case-insensitive, and
+        # httpx.Headers costs more per operation than the rest of preparing a request.
+        headers: dict[str, tuple[str, str]] = {}
         if self.api_key is not None:
             # A callable key is asked once per call (its retries resend the same request): a
             # rotating token stays fresh.
             key = self.api_key() if callable(self.api_key) else self.api_key
             scheme = self._auth_scheme
-            headers[self._auth_header] = f"{scheme} {key}" if scheme else key
-        headers["User-Agent"] = self._user_agent
-        headers["Accept"] = accept
-        # Later sources win; httpx.Headers replaces names case-insensitively.
-        headers.update(self._default_headers)
-        headers.update(options.headers or {})
-        headers.update(options.extra_headers or {})
+            headers[self._auth_header.lower()] = (
+                self._auth_header,
+                f"{scheme} {key}" if scheme else key,
+            )
+        headers["user-agent"] = ("User-Agent", self._user_agent)
+        headers["accept"] = ("Accept", accept)
+        # Later sources win.
+        for source in (self._default_headers, options.headers, options.extra_headers):
+            for name, value in (source or {}).items():
+                headers[name.lower()] = (name, value)
         return headers
 
     def _prepare(self, options: RequestOptions, *, stream: bool) -> _PreparedRequest:
@@ -437,9 +444,9 @@ class _BaseClient:
             options, accept="text/event-stream" if stream else "application/json"
         )
         mode: _Mode = "parsed"
-        if headers.pop(RAW_RESPONSE_HEADER, None) is not None:
+        if headers.pop(RAW_RESPONSE_HEADER.lower(), None) is not None:
             mode = "raw"
-        if headers.pop(STREAMED_RESPONSE_HEADER, None) is not None:
+        if headers.pop(STREAMED_RESPONSE_HEADER.lower(), None) is not None:
             mode = "streamed"
 
         body = options.json_body
@@ -448,16 +455,16 @@ class _BaseClient:
                 body = {}
             if not isinstance(body, Mapping):
                 raise TypeError("extra_body can only be merged into a JSON object body")
-            body = {**body, **options.extra_body}
+            body = {**body, **cast(Mapping[str, object], to_wire(options.extra_body))}
 
         query = {**(options.query or {}), **(options.extra_query or {})}
         timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
         prepared = _PreparedRequest(
             method=options.method.upper(),
             url=self._url(options.path),
-            params=httpx.QueryParams(_encode_query(query)),
+            params=httpx.QueryParams(_encode_query(query)) if query else None,
             headers=headers,
-            json=None if body is None else to_wire(body),
+            json=body,
             timeout=timeout,
             mode=mode,
         )
@@ -482,8 +489,7 @@ class _BaseClient:
         self, http_client: httpx.Client | httpx.AsyncClient, call: _Call
     ) -> httpx.Request:
         prepared = call.prepared
-        headers = prepared.headers.copy()
-        headers[_RETRY_COUNT_HEADER] = str(call.retries_taken)
+        headers = [*prepared.headers.values(), (_RETRY_COUNT_HEADER, str(call.retries_taken))]
         return http_client.build_request(
             prepared.method,
             prepared.url,
