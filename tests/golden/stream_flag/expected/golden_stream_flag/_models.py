@@ -194,11 +194,13 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 # (enum class, value) pairs parsed since the last check; non-empty only when something is new.
 _unknown_values: list[tuple[type, object]] = []
 _reported: set[tuple[str, object]] = set()
+# Unknown enum values already warned about: one warning per value, whichever field held it first.
+_reported_enum_values: set[tuple[type, object]] = set()
 
 
 def note_unknown_value(enum: type, value: object) -> None:
     """Called by a generated enum's `_missing_`: remember `value` until the parse that met it ends."""
-    if (enum.__qualname__, value) not in _reported:
+    if (enum, value) not in _reported_enum_values:
         _unknown_values.append((enum, value))
 
 
@@ -206,7 +208,12 @@ def _report_unknown_values(result: object) -> None:
     """Warn once per unknown enum value, naming the model and field that held it."""
     _unknown_values.clear()
     for owner, field, member in _enum_members(result, "", ""):
-        if member._value_ not in type(member)._value2member_map_:
+        key = (type(member), member._value_)
+        if (
+            member._value_ not in type(member)._value2member_map_
+            and key not in _reported_enum_values
+        ):
+            _reported_enum_values.add(key)
             report_drift(
                 owner, field, member._value_, f"a value {type(member).__name__} does not list"
             )
