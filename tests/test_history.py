@@ -63,3 +63,8 @@ def test_an_update_that_borrows_from_the_last_build_writes_what_a_fresh_build_wr
     borrowed = [int(re.search(r"; (\d+) files unchanged", run.stderr).group(1)) for run in (reused, fresh)]  # type: ignore[union-attr]
     assert borrowed[0] > 0 and borrowed[1] == 0 and "(models unchanged)" not in fresh.stderr
     assert tree(tmp_path / "reused") == tree(tmp_path / "fresh")
+    # The models library ran only on the schemas whose classes can have changed (see `model_units`).
+    ran = re.search(r"for (\d+) of (\d+) schemas", reused.stderr)
+    assert "schemas)" not in fresh.stderr
+    if old.startswith("2026"):
+        assert ran and int(ran[1]) < int(ran[2]) / 10, reused.stderr

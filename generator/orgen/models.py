@@ -4,26 +4,206 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import tempfile
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .escape import unsafe_in_strings
 from .inheritance import flatten_conflicting_extensions
 from .ir import Api
+from .model_units import Block, assemble, blocks_in, context, cut, digest, groups, is_stub, order, pieces_of, unit_keys
 from .names import unique
 from .plan import SCHEMA_PREFIX
 from .problems import Problem, SpecError
 from .sanitize import field_aliases
 
+_UNIQUE = re.compile(r"(Model|\d+)$")  # what the models library appends to make a class name unique
 
-def generate_models(api: Api, templates: Path) -> str:
-    """Source of `models.py` for `api`; every class the IR refers to is checked to exist."""
+
+@dataclass
+class ModelsText:
+    """models.py's source (before formatting) and what the next build needs to generate less."""
+
+    source: str
+    known: dict[str, str] = field(default_factory=dict)  # formatted classes from the last build, by piece key
+    record: dict[str, Any] | None = None  # each schema's unit: key, classes, mentions (None: not by units)
+    generated: int | None = None  # schemas the models library ran on this time (None: all)
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The models file an earlier build wrote, as written, and the record of its units."""
+
+    formatted: str
+    record: dict[str, Any]
+
+
+def generate_models(api: Api, templates: Path, code: str = "", earlier: Earlier | None = None) -> ModelsText:
+    """Source of `models.py` for `api`; every class the IR refers to is checked to exist.
+
+    `code`: a hash of everything but the schemas that shapes the text. With `earlier` made by the same
+    code, only the schemas whose units changed are generated; the rest is taken from its file, and the
+    result is the same text a build from nothing gives.
+    """
     schemas = api.model_document["components"]["schemas"]  # type: ignore[index]
     if not schemas:
-        return "from __future__ import annotations\n"
-    document = json.dumps(flatten_conflicting_extensions(api.model_document), sort_keys=False)
-    source, owners = _generate(document, api, templates, {})
+        return ModelsText("from __future__ import annotations\n")
+    document = flatten_conflicting_extensions(api.model_document)
+    flat = document["components"]["schemas"]
+    keys = unit_keys(flat) if not any(is_stub(name) for name in flat) else None
+    before: dict[str, Any] = earlier.record.get("units", {}) if earlier is not None and earlier.record.get("code") == code else {}
+    old_blocks = _blocks_from(earlier, before) if earlier is not None and keys is not None and before else None
+    if keys is not None and earlier is not None and old_blocks is not None:
+        done = _update(document, keys, api, templates, before, old_blocks, earlier, code)
+        if done is not None:
+            return done
+    source, owners = _run(document, api, templates)
+    if keys is not None and (whole := cut(source, owners, flat, flat)) is not None:
+        units = _record(whole.blocks, whole.refs, keys, code)
+        if units is not None:
+            source = assemble(_header(_imports(whole.header)), order(whole.blocks, flat))
+            _check_classes(source, [m.class_name for m in api.models])
+            # Classes of unchanged units read as the last build formatted them: black is spared them.
+            same = [name for name in whole.blocks if name in before and _group_key(before, name) == _group_key_now(before, keys, name)]
+            return ModelsText(source, _known(whole.blocks, old_blocks or {}, same), units)
+    _check_classes(source, [m.class_name for m in api.models])
+    return ModelsText(source)
+
+
+def _update(
+    document: dict[str, Any], keys: dict[str, str], api: Api, templates: Path,
+    before: dict[str, Any], old_blocks: dict[str, list[Block]], earlier: Earlier, code: str,
+) -> ModelsText | None:
+    """The models from `earlier`, with only the schemas whose units changed generated again; None
+    when that cannot give the text a whole generation gives (the caller then generates it all)."""
+    flat = document["components"]["schemas"]
+    dirty = {name for name in flat if name not in before or _group_key(before, name) != _group_key_now(before, keys, name)}
+    for _ in range(3):
+        if len(dirty) > len(flat) // 2:
+            return None  # most of it changed: one whole run is quicker
+        part = {**document, "components": {"schemas": context(flat, sorted(dirty))}}
+        source, owners = _run(part, api, templates)
+        fresh = cut(source, owners, flat, dirty)
+        if fresh is None:
+            return None
+        kept = {name: blocks for name, blocks in old_blocks.items() if name in flat and name not in dirty}
+        blocks = {**kept, **fresh.blocks}
+        refs = {**{name: _unit(before[name])[3] for name in kept}, **fresh.refs}
+        units = _record(blocks, refs, keys, code)
+        if units is None or _made_unique(fresh.blocks, blocks, flat):
+            return None
+        # A schema generated again may now share classes with one taken whole: both are generated.
+        tied = {member for name in dirty if name in units["units"] for member in _unit(units["units"][name])[1] if member in kept}
+        if not tied:
+            break
+        dirty |= {member for name in tied for member in _unit(before[name])[1] if member in flat}
+    else:
+        return None
+    text = assemble(_header(_imports(earlier.formatted) + _imports(fresh.header)), order(blocks, flat))
+    _check_classes(text, [m.class_name for m in api.models])
+    return ModelsText(text, _known(blocks, kept, list(kept)), units, len(dirty))
+
+
+def _made_unique(fresh: dict[str, list[Block]], blocks: dict[str, list[Block]], schemas: dict[str, Any]) -> bool:
+    """Whether a class generated now may hold a name that depends on every other name in a run:
+    one the library made unique (`Usage2`, `UsageModel` beside `Usage`), or an inline part's short
+    name (`Format`), which a whole run gives only when no other part wants it. Only a whole run
+    then names it as a build from nothing does."""
+    taken = {block.name for found in blocks.values() for block in found} | set(schemas)
+    for found in fresh.values():
+        own = found[-1].name  # the schema's own class comes last (see `cut`)
+        for block in found:
+            if _UNIQUE.sub("", block.name) in taken - {block.name} or not block.name.startswith(own):
+                return True
+    return False
+
+
+def _known(blocks: dict[str, list[Block]], formatted: dict[str, list[Block]], names: list[str]) -> dict[str, str]:
+    """Formatted pieces by key, for the classes of `names` whose formatted text is known."""
+    known: dict[str, str] = {}
+    for name in names:
+        done = {block.name: block.text for block in formatted.get(name, [])}
+        for block in blocks[name]:
+            if block.name in done:
+                known.update(pieces_of(block.text, done[block.name]))
+    return known
+
+
+def _record(blocks: dict[str, list[Block]], refs: dict[str, list[str]], keys: dict[str, str], code: str) -> dict[str, Any] | None:
+    """The units of a models file, for the next build; None when two schemas' classes share a name."""
+    classes = {name: [block.name for block in found] for name, found in blocks.items()}
+    every = [cls for found in classes.values() for cls in found]
+    if len(every) != len(set(every)):
+        return None
+    tied = groups(classes, refs)
+    members: dict[str, list[str]] = {}
+    for name, first in tied.items():
+        members.setdefault(first, []).append(name)
+    # One line per schema in the manifest: key, the group's schemas, classes with what their
+    # statements read, mentions of other schemas' inline classes.
+    units = {
+        name: " ".join(
+            [
+                keys.get(name, "-"),
+                ",".join(members[tied[name]]),
+                ",".join(":".join([block.name, *block.needs]) for block in blocks[name]),
+                ",".join(refs.get(name, [])) or "-",
+            ]
+        )
+        for name in sorted(blocks)
+    }
+    return {"code": code, "units": units}
+
+
+def _unit(line: str) -> tuple[str, list[str], list[tuple[str, tuple[str, ...]]], list[str]]:
+    """A schema's line of the record: key, group, classes with their needs, mentions."""
+    key, group, classes, refs = line.split(" ")
+    found = [(entry.split(":")[0], tuple(entry.split(":")[1:])) for entry in classes.split(",")]
+    return key, group.split(","), found, [] if refs == "-" else refs.split(",")
+
+
+def _group_key(units: dict[str, Any], name: str) -> str:
+    return digest(f"{member}={_unit(units[member])[0]}" if member in units else member for member in _unit(units[name])[1])
+
+
+def _group_key_now(units: dict[str, Any], keys: dict[str, str], name: str) -> str:
+    return digest(f"{member}={keys[member]}" if member in keys else member for member in _unit(units[name])[1])
+
+
+def _tied_to_kept(units: dict[str, Any], name: str, kept: set[str]) -> bool:
+    """Whether a schema generated again now shares its classes with one taken from the last build."""
+    return any(member in kept for member in _unit(units["units"][name])[1])
+
+
+def _blocks_from(earlier: Earlier, units: dict[str, Any]) -> dict[str, list[Block]] | None:
+    names = {name: _unit(line)[2] for name, line in units.items()}
+    blocks = {name: [Block(cls, needs, "") for cls, needs in found] for name, found in names.items()}
+    in_file = order(blocks, sorted(units))
+    texts = blocks_in(earlier.formatted, [block.name for block in in_file])
+    if texts is None:
+        return None
+    return {name: [Block(cls, needs, texts[cls]) for cls, needs in found] for name, found in names.items()}
+
+
+def _header(imports: list[str]) -> str:
+    """The models' imports, one statement a line (formatting merges and sorts them)."""
+    return "\n".join(["from __future__ import annotations", *sorted(set(imports))])
+
+
+def _imports(source: str) -> list[str]:
+    """The import statements at the top of a models file (what a class taken from it may need)."""
+    top = ast.parse(source.split("\n\n\nclass ", 1)[0])
+    return [ast.unparse(node) for node in top.body if isinstance(node, ast.ImportFrom | ast.Import) and getattr(node, "module", "") != "__future__"]
+
+
+def _run(document: dict[str, Any], api: Api, templates: Path) -> tuple[str, dict[str, str]]:
+    """One run of the models library over `document`: the source and each class's schema (`$ref`)."""
+    schemas = document["components"]["schemas"]
+    text = json.dumps(document, sort_keys=False)
+    source, owners = _generate(text, api, templates, {})
     # An inline schema named after its parent and field (`Model` + `pricing`) can take the name of a
     # component (`ModelPricing`), which then gets a suffix while the IR refers to it by its name.
     # The inline one yields its name instead, and the models are generated once more.
@@ -34,19 +214,20 @@ def generate_models(api: Api, templates: Path) -> str:
     swapped = _give_back_names(source, owners, sorted(renames)) if renames else None
     if swapped is not None:
         source, renames = swapped, {}
+        owners = _traded(owners, list(schemas))
     if renames:
-        source, owners = _generate(document, api, templates, renames)
+        source, owners = _generate(text, api, templates, renames)
         if displaced := _displaced_components(owners, list(schemas)):
             # Another inline schema took the freed name: the classes trade names in the source.
             swapped = _give_back_names(source, owners, sorted(displaced))
             if swapped is None:
                 raise SpecError([Problem(api.title, None, "/components/schemas", f"model names taken by inline schemas: {', '.join(sorted(displaced))}")])
             source = swapped
+            owners = _traded(owners, list(schemas))
     # The library imports the base class by absolute name; a relative import keeps the package
     # importable under any name and lets type checkers resolve it without a search path.
     source = source.replace(f"from {api.package}._models import BaseModel", "from ._models import BaseModel", 1)
-    _check_classes(source, [m.class_name for m in api.models])
-    return source
+    return source, owners
 
 
 def _generate(document: str, api: Api, templates: Path, renames: dict[str, str]) -> tuple[str, dict[str, str]]:
@@ -132,15 +313,9 @@ def _give_back_names(source: str, owners: dict[str, str], components: list[str])
     A component without a class of its own was merged by the generator with the inline copy of it
     that holds its name (bundled specs repeat a component inline); that name stays where it is.
     """
-    by_ref = {ref: name for name, ref in owners.items()}
-    trades: dict[str, str] = {}
-    for name in components:
-        own = by_ref.get(SCHEMA_PREFIX + name)
-        if own is None:
-            continue
-        if trades.get(name, own) != own or trades.get(own, name) != name:
-            return None
-        trades[name], trades[own] = own, name
+    trades = _trades(owners, components)
+    if trades is None:
+        return None
     tree = ast.parse(source)
     lines = [line.encode("utf-8") + b"\n" for line in source.split("\n")]
     lines[-1] = lines[-1][:-1]
@@ -158,6 +333,26 @@ def _give_back_names(source: str, owners: dict[str, str], components: list[str])
         line = lines[number - 1]
         lines[number - 1] = line[:column] + trades[name].encode() + line[column + len(name.encode()) :]
     return b"".join(lines).decode("utf-8")
+
+
+def _trades(owners: dict[str, str], components: list[str]) -> dict[str, str] | None:
+    """Class name -> the name it takes, for each component's class and the class holding its name."""
+    by_ref = {ref: name for name, ref in owners.items()}
+    trades: dict[str, str] = {}
+    for name in components:
+        own = by_ref.get(SCHEMA_PREFIX + name)
+        if own is None:
+            continue
+        if trades.get(name, own) != own or trades.get(own, name) != name:
+            return None
+        trades[name], trades[own] = own, name
+    return trades
+
+
+def _traded(owners: dict[str, str], components: list[str]) -> dict[str, str]:
+    """`owners` after the classes traded names (see `_give_back_names`)."""
+    trades = _trades(owners, components) or {}
+    return {trades.get(name, name): ref for name, ref in owners.items()}
 
 
 def _check_classes(source: str, expected: list[str]) -> None:

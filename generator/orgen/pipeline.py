@@ -20,7 +20,7 @@ from .document import Document, read_document
 from .format import Formatted, format_files, known_pieces
 from .ir import Api
 from .load import display_path
-from .models import generate_models
+from .models import Earlier, ModelsText, generate_models
 from .normalize import Context, normalize
 from .plan import plan
 from .problems import Problem, Problems, SpecError
@@ -29,7 +29,7 @@ from .refs import resolve_refs
 from .render import models_file, render, templates_dir
 from .report import CHANGELOG, changelog_entry, counts, first_changelog, prepend
 from .reuse import Reuse
-from .sanitize import sanitize_schemas
+from .sanitize import field_aliases, sanitize_schemas
 from .shape import check_shape
 from .surface import SNAPSHOT, Surface, capture, parse_snapshot, snapshot_text
 from .variants import name_tagged_variants
@@ -77,7 +77,7 @@ def plan_spec(spec: Path, config: Config, allow_remote_refs: bool = False) -> tu
 def surface_of(spec: Path, config: Config, allow_remote_refs: bool = False) -> Surface:
     """The client surface SPEC generates (what `orgen diff` compares), without rendering or writing."""
     _, api, _ = plan_spec(spec, config, allow_remote_refs)
-    return capture(api, _models(api, templates_dir(), spec))
+    return capture(api, _models(api, templates_dir(), spec).source)
 
 
 def generate(spec: Path, config: Config, progress: Progress = lambda _: None, allow_remote_refs: bool = False, fresh: bool = False) -> Output:
@@ -95,16 +95,19 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     models_path = PurePosixPath(api.package) / "models.py"
     models_input = _models_input(api, templates, spec.name)
     kept_models = reuse.models(models_path, models_input)
+    models_code = _models_code(api, templates)
+    earlier = None if kept_models else reuse.model_units(models_path)
     # The models library is also the longest stage: it runs in a worker process while the rest of
     # the package is rendered and formatted, with the version the last build recorded (an update
     # that moves it formats again only the few pieces that name it).
     snapshot = _owned_text(config.out, SNAPSHOT, previous)
     recorded = parse_snapshot(snapshot) if snapshot is not None else None
     guess, again = (recorded[0] if recorded else config.version), 0
-    with _models_job(None if kept_models else (api, templates, spec)) as job:
+    with _models_job(None if kept_models else (api, templates, spec, models_code, earlier)) as job:
         api.package_version = guess
         rest = _render_and_format(api, spec.name, templates, reuse, config.formatter, models_path)
-        models_source = kept_models[0] if kept_models else job()
+        made = ModelsText(kept_models[0], record=reuse.units_record()) if kept_models else job()
+    models_source = made.source
     # Kept models have the surface recorded beside them, unless it was edited since: read back, not
     # parsed again.
     as_written = previous is not None and snapshot is not None and sha256(snapshot) == previous.files[str(SNAPSHOT)].get("sha256")
@@ -120,7 +123,11 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
         models = _Formatted(Formatted({}), {models_path: kept_models[0]}, {models_path: kept_models[1]})
     else:
         text = models_file(models_source, spec.name)
-        models = _format({models_path: text}, reuse, config.formatter, {})
+        models = _format({models_path: text}, reuse, config.formatter, made.known)
+        # Classes taken from the last build enter the text formatted already, so the text before
+        # formatting depends on the path the build took; what the models were made from does not.
+        models.rendered_sha[models_path] = models_input
+        models.formatted.pieces.pop(models_path, None)
     rendered_sha = {**rest.rendered_sha, **models.rendered_sha}
     files = {**rest.formatted.files, **rest.reused, **models.formatted.files, **models.reused}
     for path, text in release.files.items():
@@ -133,7 +140,7 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     pieces_note += f" ({again} again with the new version)" if again else ""
     clock.step(
         f"rendered and formatted {len(rendered_sha) - len(release.files)} files"
-        + (" (models unchanged)" if kept_models else ", the models generated meanwhile")
+        + (" (models unchanged)" if kept_models else ", the models generated meanwhile" + _generated_note(made, api))
         + f"; {len(reused)} files unchanged{pieces_note}"
     )
     # Pieces of unchanged files are recorded again from the previous manifest.
@@ -148,6 +155,7 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
         ],
         formatter=config.formatter,
         models_input=models_input,
+        model_units=made.record,
     )
     files[MANIFEST] = manifest.to_text()
     return Output(files, api, problems.warnings, previous, [spec, *document.referenced], release.entry, release.note)
@@ -186,12 +194,12 @@ def _format(rendered: dict[PurePosixPath, str], reuse: Reuse, formatter: str, kn
 
 
 @contextmanager
-def _models_job(work: tuple[Api, Path, Path] | None) -> Iterator[Callable[[], str]]:
+def _models_job(work: tuple[Api, Path, Path, str, Earlier | None] | None) -> Iterator[Callable[[], ModelsText]]:
     """models.py's source, made by the models library in a worker process while the caller does
     other work; `work` None: nothing to make. On one core, or where processes cannot fork, the
     models are made in this process when asked for."""
     if work is None:
-        yield lambda: ""
+        yield lambda: ModelsText("")
         return
     import multiprocessing  # here: a check answered without the models library never needs it
     from concurrent.futures import ProcessPoolExecutor
@@ -309,7 +317,27 @@ def _remember(before: tuple[str, str] | None, config: Config, output: Output) ->
 # The versions of the libraries that shape the models' text (pinned: see pyproject.toml).
 _TEXT_LIBRARIES = tuple(f"{name}=={metadata.version(name)}" for name in ("datamodel-code-generator", "isort"))
 # orgen's own code that turns the model document into models.py.
-_MODELS_CODE = ("models.py", "inheritance.py", "escape.py", "names.py", "tidy.py")
+_MODELS_CODE = ("models.py", "model_units.py", "inheritance.py", "escape.py", "names.py", "tidy.py")
+
+
+def _models_code(api: Api, templates: Path) -> str:
+    """A hash of everything but the schemas that shapes the models' text: orgen's model templates,
+    code and version, the libraries', the package they import from, and whether a field named
+    `Field` makes the library import pydantic's under another name throughout."""
+    digest = hashlib.sha256()
+    for part in (__version__, api.package, *_TEXT_LIBRARIES, str("Field" in field_aliases(api.model_document))):
+        digest.update(part.encode("utf-8") + b"\0")
+    sources = [*sorted((templates / "models").glob("*")), *(Path(__file__).parent / name for name in _MODELS_CODE)]
+    for source in sources:
+        digest.update(source.name.encode("utf-8") + b"\0" + source.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _generated_note(made: ModelsText, api: Api) -> str:
+    if made.generated is None:
+        return ""
+    schemas = api.model_document["components"]["schemas"]  # type: ignore[index]
+    return f" (for {made.generated} of {len(schemas)} schemas)"
 
 
 def _models_input(api: Api, templates: Path, spec_name: str) -> str:
@@ -330,10 +358,10 @@ def _models_input(api: Api, templates: Path, spec_name: str) -> str:
     return digest.hexdigest()
 
 
-def _models(api: Api, templates: Path, spec: Path) -> str:
+def _models(api: Api, templates: Path, spec: Path, code: str = "", earlier: Earlier | None = None) -> ModelsText:
     try:
         with guard.room_to_recurse():
-            return generate_models(api, templates)
+            return generate_models(api, templates, code, earlier)
     except SpecError as error:  # about the spec's schemas: located in the spec, not in the library
         raise SpecError([replace(problem, file=display_path(spec)) for problem in error.problems]) from None
 

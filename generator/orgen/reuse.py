@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from .write import Manifest, reusable_models, reusable_texts
+from .models import Earlier
+from .write import Manifest, as_written, reusable_models, reusable_texts
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,19 @@ class Reuse:
         if not self.enabled:
             return None
         return reusable_models(self.out, self.previous, path, models_input, self.formatter)
+
+    def model_units(self, path: PurePosixPath) -> Earlier | None:
+        """models.py as the last build wrote it, with the record of its units, to generate only
+        the schemas that changed since."""
+        if not self.enabled or self.previous is None or self.previous.formatter != self.formatter or not self.previous.model_units:
+            return None
+        entry = self.previous.files.get(str(path))
+        on_disk = as_written(self.out, path, entry) if entry else None
+        return None if on_disk is None else Earlier(on_disk, self.previous.model_units)
+
+    def units_record(self) -> dict[str, Any] | None:
+        """The record of the models' units, for a models file taken whole."""
+        return self.previous.model_units if self.previous is not None else None
 
     def texts(self, rendered: dict[PurePosixPath, str]) -> tuple[dict[PurePosixPath, str], dict[str, str]]:
         """Formatted files whose rendered text is unchanged, and formatted pieces by key."""

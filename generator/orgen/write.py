@@ -32,6 +32,7 @@ class Manifest:
     operations: list[dict[str, str]] = field(default_factory=list)
     formatter: str = ""
     models_input: str = ""  # hash of what models.py was generated from
+    model_units: dict[str, Any] | None = None  # how models.py was put together from its schemas' classes
 
     def to_text(self) -> str:
         data = {
@@ -42,6 +43,8 @@ class Manifest:
             "files": dict(sorted(self.files.items())),
             "operations": self.operations,
         }
+        if self.model_units:
+            data["model_units"] = self.model_units
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
     @classmethod
@@ -49,7 +52,11 @@ class Manifest:
         try:
             data: Any = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
             files = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in data["files"].items()}
-            return cls(str(data["spec_sha256"]), str(data["orgen_version"]), files, list(data.get("operations", [])), str(data.get("formatter", "")), str(data.get("models_input", "")))
+            units = data.get("model_units")
+            return cls(
+                str(data["spec_sha256"]), str(data["orgen_version"]), files, list(data.get("operations", [])),
+                str(data.get("formatter", "")), str(data.get("models_input", "")), units if isinstance(units, dict) else None,
+            )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
@@ -83,7 +90,7 @@ def reusable_texts(
         unchanged = entry.get("rendered_sha256") == sha256(text)
         if not unchanged and "pieces" not in entry:
             continue
-        on_disk = _as_written(out, path, entry)
+        on_disk = as_written(out, path, entry)
         if on_disk is None:
             continue
         if unchanged:
@@ -103,11 +110,11 @@ def reusable_models(
     entry = previous.files.get(str(path))
     if not entry or "rendered_sha256" not in entry:
         return None
-    on_disk = _as_written(out, path, entry)
+    on_disk = as_written(out, path, entry)
     return None if on_disk is None else (on_disk, entry["rendered_sha256"])
 
 
-def _as_written(out: Path, path: PurePosixPath, entry: dict[str, str]) -> str | None:
+def as_written(out: Path, path: PurePosixPath, entry: dict[str, str]) -> str | None:
     """The file's text on disk if it is still what the last build wrote (its manifest `entry`);
     None when it is missing or was edited by hand since: nothing in it is known to be orgen's."""
     try:
