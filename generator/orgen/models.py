@@ -14,7 +14,7 @@ from typing import Any
 from .escape import unsafe_in_strings
 from .inheritance import flatten_conflicting_extensions
 from .ir import Api
-from .model_units import Block, assemble, blocks_in, context, cut, digest, groups, is_stub, order, pieces_of, unit_keys
+from .model_units import Block, Cut, assemble, blocks_in, context, cut, digest, groups, is_stub, order, pieces_of, unit_keys
 from .names import unique
 from .plan import SCHEMA_PREFIX
 from .problems import Problem, SpecError
@@ -84,9 +84,11 @@ def _update(
     for _ in range(3):
         if len(dirty) > len(flat) // 2:
             return None  # most of it changed: one whole run is quicker
-        part = {**document, "components": {"schemas": context(flat, sorted(dirty))}}
-        source, owners = _run(part, api, templates)
-        fresh = cut(source, owners, flat, dirty)
+        fresh: Cut | None = Cut("", {}, {})  # nothing changed in the schemas: nothing to run
+        if dirty:
+            part = {**document, "components": {"schemas": context(flat, sorted(dirty))}}
+            source, owners = _run(part, api, templates)
+            fresh = cut(source, owners, flat, dirty)
         if fresh is None:
             return None
         kept = {name: blocks for name, blocks in old_blocks.items() if name in flat and name not in dirty}
