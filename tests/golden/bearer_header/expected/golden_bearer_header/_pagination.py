@@ -41,6 +41,9 @@ class _Paging:
 
     def items(self, page: object) -> list[Any]:
         found = _dig(page, self.results)
+        found = getattr(
+            found, "root", found
+        )  # a list model (pydantic RootModel) holds its items in `root`
         return list(found) if isinstance(found, (list, tuple)) else []
 
     def following(
