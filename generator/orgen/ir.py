@@ -184,6 +184,11 @@ class Resource:
     description: str
     operations: list[Operation] = field(default_factory=list)
 
+    @property
+    def docs_page(self) -> str:
+        """The resource's page under docs/; not the models reference or the index, whatever its name."""
+        return f"{self.name}_resource.md" if self.name in ("models", "index") else f"{self.name}.md"
+
 
 @dataclass(frozen=True)
 class TypedDictField:

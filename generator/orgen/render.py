@@ -79,14 +79,14 @@ def render(api: Api, models_source: str, spec_name: str, templates: Path) -> dic
     for resource in api.resources:
         put(package / "resources" / f"{resource.name}.py", "package/resource.py.jinja", resource=resource)
         snippets = {op.name: snippet(api, op) for op in resource.operations if op.example is not None}
-        put(PurePosixPath("docs") / f"{resource.name}.md", "docs/resource.md.jinja", resource=resource, snippets=snippets)
+        put(PurePosixPath("docs") / resource.docs_page, "docs/resource.md.jinja", resource=resource, snippets=snippets)
     tests = PurePosixPath("tests")
     files[tests / "__init__.py"] = f"{header}\n"
     put(tests / "conftest.py", "tests/conftest.py.jinja", test_env=api.test_base_url_env)
     for resource in api.resources:
         if all(op.example is not None for op in resource.operations):
             put(tests / f"test_{resource.name}.py", "tests/test_resource.py.jinja", resource=resource)
-    put(PurePosixPath("docs") / "index.md", "docs/index.md.jinja")
+    put(PurePosixPath("docs") / "index.md", "docs/index.md.jinja", pages={resource.name: resource.docs_page for resource in api.resources})
     put(PurePosixPath("docs") / "models.md", "docs/models.md.jinja")
     put(PurePosixPath("pyproject.toml"), "project/pyproject.toml.jinja")
     put(

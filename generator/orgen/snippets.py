@@ -13,6 +13,7 @@ class Snippet:
     """An operation's example: the code (sync, and async where iteration differs), the answer as JSON."""
 
     code: str
+    paging_code: str  # iterating over every page, "" for an operation that does not page
     async_code: str  # "" when the async form only adds `await`
     response: str  # the example answer as JSON, "" when it is not JSON
 
@@ -25,7 +26,7 @@ def snippet(api: Api, op: Operation) -> Snippet:
     head = f"from {api.package} import {client}\n\nclient = {client}()\n"
     arguments = example.call_arguments(0)
     lines: list[str] = []
-    async_body = ""
+    async_body = paging = ""
     if op.stream and not op.stream.parameter:
         lines += [f"for event in client.{op.call}({arguments}):", "    print(event)"]
         async_body = f"async for event in await client.{op.call}({example.call_arguments(8)}):\n            print(event)"
@@ -37,7 +38,7 @@ def snippet(api: Api, op: Operation) -> Snippet:
             streamed = example.call_arguments(8, {op.stream.parameter: True})
             async_body = f"async for event in await client.{op.call}({streamed}):\n            print(event)"
         if op.pagination and not op.stream:
-            lines += ["", "# Every item of every page, each page fetched as iteration reaches it", f"for item in client.{op.resource}.{op.pagination.method}({arguments}):", "    print(item)"]
+            paging = f"# Every item of every page, each page fetched as iteration reaches it\nfor item in client.{op.resource}.{op.pagination.method}({arguments}):\n    print(item)\n"
             async_body = f"async for item in client.{op.resource}.{op.pagination.method}({example.call_arguments(8)}):\n            print(item)"
     async_code = ""
     if async_body:
@@ -50,7 +51,7 @@ def snippet(api: Api, op: Operation) -> Snippet:
     events = example.events if op.stream and not op.stream.parameter else []
     shown = body if body is not None else (events[0] if events else None)
     response = json.dumps(shown, indent=2, ensure_ascii=False) if shown is not None else ""
-    return Snippet(head + "\n".join(lines) + "\n", async_code, response)
+    return Snippet(head + "\n".join(lines) + "\n", paging, async_code, response)
 
 
 def quick_start(api: Api) -> Operation | None:
