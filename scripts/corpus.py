@@ -297,7 +297,7 @@ def _import(python: str, out: Path, package: str, timeout: float) -> tuple[bool,
 
 
 def _package(out: Path) -> str | None:
-    found = sorted(p.parent.name for p in out.glob("*/__init__.py"))
+    found = sorted(p.parent.name for p in out.glob("*/__init__.py") if p.parent.name != "tests")
     return found[0] if found else None
 
 

@@ -9,6 +9,37 @@ from pydantic import Field, RootModel
 from ._models import BaseModel
 
 
+class CompletionChoice(BaseModel):
+    text: str
+    index: float
+    logprobs: CompletionLogprobs | None = Field(...)
+    finish_reason: CompletionFinishReason
+
+
+class CompletionCreateParams(BaseModel):
+    model: ModelName | None = None
+    models: list[ModelName] | None = None
+    prompt: CompletionCreateParamsPrompt
+    best_of: int | None = None
+    echo: bool | None = None
+    frequency_penalty: float | None = None
+    logit_bias: dict[str, float] | None = None
+    logprobs: int | None = None
+    max_tokens: int | None = None
+    n: int | None = None
+    presence_penalty: float | None = None
+    seed: int | None = None
+    stop: CompletionCreateParamsStop | None = None
+    stream: bool | None = None
+    stream_options: CompletionCreateParamsStreamOptions | None = None
+    suffix: str | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    user: str | None = None
+    metadata: dict[str, str] | None = None
+    response_format: CompletionCreateParamsResponseFormat | None = None
+
+
 class CompletionCreateParamsPrompt(RootModel[str | list[str] | list[float] | list[list[float]]]):
     root: str | list[str] | list[float] | list[list[float]]
 
@@ -23,6 +54,34 @@ class CompletionCreateParamsResponseFormat1(BaseModel):
 
 class CompletionCreateParamsResponseFormat4(BaseModel):
     type: Literal["python"] = "python"
+
+
+class ResponseFormatJSONSchema(BaseModel):
+    type: Literal["json_schema"] = "json_schema"
+    json_schema: JSONSchemaConfig
+
+
+class ResponseFormatTextGrammar(BaseModel):
+    type: Literal["grammar"] = "grammar"
+    grammar: str
+
+
+class CompletionCreateParamsResponseFormat(
+    RootModel[
+        CompletionCreateParamsResponseFormat0
+        | CompletionCreateParamsResponseFormat1
+        | ResponseFormatJSONSchema
+        | ResponseFormatTextGrammar
+        | CompletionCreateParamsResponseFormat4
+    ]
+):
+    root: (
+        CompletionCreateParamsResponseFormat0
+        | CompletionCreateParamsResponseFormat1
+        | ResponseFormatJSONSchema
+        | ResponseFormatTextGrammar
+        | CompletionCreateParamsResponseFormat4
+    ) = Field(..., discriminator="type")
 
 
 class CompletionCreateParamsStop(RootModel[str | list[str]]):
@@ -62,6 +121,16 @@ class CompletionLogprobs(BaseModel):
     text_offset: list[float]
 
 
+class CompletionResponse(BaseModel):
+    id: str
+    object: Literal["text_completion"] = "text_completion"
+    created: float
+    model: str
+    system_fingerprint: str | None = None
+    choices: list[CompletionChoice]
+    usage: CompletionUsage | None = None
+
+
 class CompletionUsage(BaseModel):
     prompt_tokens: float
     completion_tokens: float
@@ -77,72 +146,3 @@ class JSONSchemaConfig(BaseModel):
 
 class ModelName(RootModel[str]):
     root: str
-
-
-class ResponseFormatJSONSchema(BaseModel):
-    type: Literal["json_schema"] = "json_schema"
-    json_schema: JSONSchemaConfig
-
-
-class ResponseFormatTextGrammar(BaseModel):
-    type: Literal["grammar"] = "grammar"
-    grammar: str
-
-
-class CompletionChoice(BaseModel):
-    text: str
-    index: float
-    logprobs: CompletionLogprobs | None = Field(...)
-    finish_reason: CompletionFinishReason
-
-
-class CompletionCreateParamsResponseFormat(
-    RootModel[
-        CompletionCreateParamsResponseFormat0
-        | CompletionCreateParamsResponseFormat1
-        | ResponseFormatJSONSchema
-        | ResponseFormatTextGrammar
-        | CompletionCreateParamsResponseFormat4
-    ]
-):
-    root: (
-        CompletionCreateParamsResponseFormat0
-        | CompletionCreateParamsResponseFormat1
-        | ResponseFormatJSONSchema
-        | ResponseFormatTextGrammar
-        | CompletionCreateParamsResponseFormat4
-    ) = Field(..., discriminator="type")
-
-
-class CompletionResponse(BaseModel):
-    id: str
-    object: Literal["text_completion"] = "text_completion"
-    created: float
-    model: str
-    system_fingerprint: str | None = None
-    choices: list[CompletionChoice]
-    usage: CompletionUsage | None = None
-
-
-class CompletionCreateParams(BaseModel):
-    model: ModelName | None = None
-    models: list[ModelName] | None = None
-    prompt: CompletionCreateParamsPrompt
-    best_of: int | None = None
-    echo: bool | None = None
-    frequency_penalty: float | None = None
-    logit_bias: dict[str, float] | None = None
-    logprobs: int | None = None
-    max_tokens: int | None = None
-    n: int | None = None
-    presence_penalty: float | None = None
-    seed: int | None = None
-    stop: CompletionCreateParamsStop | None = None
-    stream: bool | None = None
-    stream_options: CompletionCreateParamsStreamOptions | None = None
-    suffix: str | None = None
-    temperature: float | None = None
-    top_p: float | None = None
-    user: str | None = None
-    metadata: dict[str, str] | None = None
-    response_format: CompletionCreateParamsResponseFormat | None = None

@@ -28,11 +28,44 @@ def literal(value: object) -> str:
         return repr(value) if math.isfinite(value) else f"float({str(value)!r})"
     if isinstance(value, str):
         return repr(str(value))
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, bytes):
+        return repr(value)
+    if isinstance(value, tuple):
+        return "(" + ", ".join(literal(item) for item in value) + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, list):
         return "[" + ", ".join(literal(item) for item in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{literal(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
     return repr(str(value))
+
+
+def pretty(value: object, indent: int = 0, width: int = 88) -> str:
+    """A JSON-like value as Python source laid out as a person writes it, for examples: strings in
+    double quotes, one line when it fits in `width` (after `indent` spaces), else one item per line."""
+    flat = _flat(value)
+    if len(flat) + indent <= width or not isinstance(value, (list, tuple, dict)) or not value:
+        return flat
+    inner = " " * (indent + 4)
+    if isinstance(value, dict):
+        items = [f"{_flat(str(k))}: {pretty(v, indent + 4, width)}" for k, v in value.items()]
+        opening, closing = "{", "}"
+    else:
+        items = [pretty(item, indent + 4, width) for item in value]
+        opening, closing = ("(", ")") if isinstance(value, tuple) else ("[", "]")
+    return opening + "\n" + "".join(f"{inner}{item},\n" for item in items) + " " * indent + closing
+
+
+def _flat(value: object) -> str:
+    if isinstance(value, str):
+        text = literal(value)  # repr: every character that is not printable comes out escaped
+        return f'"{text[1:-1]}"' if text.startswith("'") and '"' not in value else text
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_flat(str(k))}: {_flat(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_flat(item) for item in value) + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flat(item) for item in value) + "]"
+    return literal(value)
 
 
 def docstring(text: object) -> str:

@@ -71,6 +71,42 @@ class Pagination:
 
 
 @dataclass
+class Example:
+    """One operation called with example values, what goes over the wire, and what comes back.
+
+    Values are JSON data from the spec's examples or made from its schemas (see examples.py); an
+    upload is a `(filename, bytes, content type)` tuple. `request` and `response` describe the
+    exchange as a test checks it: `request` has `method`, `path` and, where given, `query`,
+    `headers`, `json`, `form` and `files` by wire name; `response` has `status`, `content_type`
+    and `body`.
+    """
+
+    arguments: list[tuple[PyName, object]]
+    request: dict[str, object]
+    response: dict[str, object]
+    arguments_from: Literal["spec", "schema", "mixed", "none"] = "none"
+    response_from: Literal["spec", "schema", "none"] = "none"
+    events: list[object] = field(default_factory=list)  # each event's data, when the operation streams
+    stream_request: dict[str, object] | None = None  # `request` with the stream flag set, if it has one
+    error: dict[str, object] | None = None  # status, exception, body: a declared error answer
+    pages: dict[str, object] | None = None  # bodies of successive pages, and the next page's argument
+
+    def call_arguments(self, indent: int, overrides: dict[str, object] | None = None) -> str:
+        """The keyword arguments as Python source inside a call's parentheses, one per line when
+        they do not fit on one; `overrides` replace or add arguments (a stream flag, a page size)."""
+        from .escape import pretty
+
+        given = dict(self.arguments) | dict(overrides or {})
+        if not given:
+            return ""
+        flat = ", ".join(f"{name}={pretty(value, width=1_000_000)}" for name, value in given.items())
+        if len(flat) + indent <= 60:
+            return flat
+        inner = " " * (indent + 4)
+        return "\n" + "".join(f"{inner}{name}={pretty(value, indent + 4)},\n" for name, value in given.items()) + " " * indent
+
+
+@dataclass
 class Operation:
     """One HTTP operation, as one method on one resource."""
 
@@ -92,6 +128,7 @@ class Operation:
     # Declared JSON error bodies: status ("404", "4XX" or "default") -> annotation of its model
     errors: list[tuple[str, str]] = field(default_factory=list)
     pagination: Pagination | None = None
+    example: Example | None = None  # set after planning, from the spec's examples (examples.py)
 
     @property
     def call(self) -> str:
@@ -146,6 +183,11 @@ class Resource:
     class_name: ClassName
     description: str
     operations: list[Operation] = field(default_factory=list)
+
+    @property
+    def docs_page(self) -> str:
+        """The resource's page under docs/; not the models reference or the index, whatever its name."""
+        return f"{self.name}_resource.md" if self.name in ("models", "index") else f"{self.name}.md"
 
 
 @dataclass(frozen=True)
@@ -229,6 +271,11 @@ class Api:
         if self.auth and self.auth.env_var and self.auth.env_var.endswith("_API_KEY"):
             return self.auth.env_var.removesuffix("_API_KEY")
         return self.package.upper()
+
+    @property
+    def test_base_url_env(self) -> str:
+        """Where the generated tests read a server's base URL from (unset: they mock the API)."""
+        return f"{self.package.upper()}_TEST_BASE_URL"
 
     @property
     def user_agent(self) -> str:

@@ -17,6 +17,7 @@ from . import __version__, guard, record
 from .compare import bump, compare, next_version
 from .config import Config
 from .document import Document, read_document
+from .examples import attach_examples
 from .format import Formatted, format_files, known_pieces
 from .ir import Api
 from .load import display_path
@@ -70,6 +71,7 @@ def plan_spec(spec: Path, config: Config, allow_remote_refs: bool = False) -> tu
     sanitize_schemas(normalized, problems, document.where)
     name_tagged_variants(normalized)
     api = plan(normalized, config, problems, document.where)
+    attach_examples(normalized, api)
     problems.check(strict=config.strict)
     return document, api, problems
 

@@ -282,7 +282,7 @@ class Planner:
         if not isinstance(body, dict) or not isinstance(body.get("content"), dict):
             return "none", []
         content = body["content"]
-        json_type, json_schema = _json_body(content)
+        json_type, json_schema = json_body(content)
         if json_type is None:
             form_type = next((t for t in (_MULTIPART, _FORM) if t in content), None)
             if form_type is not None:
@@ -355,11 +355,11 @@ class Planner:
             flag = next((p.name for p in params if p.wire_name == marker.get("parameter") and p.location == "body"), None)
             if flag is not None:
                 return Stream(flag, self._output_type(marker["schema"], hint + "Event"))
-        for _, response in self._success_responses(operation):
+        for _, response in success_responses(self.document, operation):
             content = response.get("content") or {}
             if _SSE not in content:
                 continue
-            event = self._sse_payload((content[_SSE] or {}).get("schema"))
+            event = sse_payload(self.document, (content[_SSE] or {}).get("schema"))
             if event is None:  # e.g. a plain string "not used": the operation does not stream
                 return None
             if not any(_JSON_TYPES.match(str(t)) for t in content):
@@ -368,32 +368,6 @@ class Planner:
             switch = next((p for p in params if p.wire_name == "stream" and p.location == "body" and p.annotation.startswith("bool")), None)
             return Stream(switch.name, self._output_type(event, hint + "Event")) if switch else None
         return None
-
-    def _sse_payload(self, schema: Any) -> Any:
-        """The schema of each event's JSON `data`.
-
-        SSE schemas are often written as the event envelope (`{event, data}` with `data` the
-        payload); the client yields the decoded payloads, so the envelope is unwrapped.
-        """
-        resolved = deref(self.document, schema)
-        if not isinstance(resolved, dict) or not resolved:
-            return None
-        properties = resolved.get("properties")
-        if isinstance(properties, dict) and "data" in properties and set(properties) <= _SSE_ENVELOPE:
-            return properties["data"]
-        if resolved.get("type") in ("string", "integer", "number", "boolean"):
-            return None
-        return schema
-
-    def _success_responses(self, operation: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-        responses = operation.get("responses") or {}
-        found = []
-        for status in sorted(map(str, responses)):
-            if status.startswith("2") or status.upper() == "2XX":
-                response = deref(self.document, responses[status] if status in responses else responses.get(int(status)))
-                if isinstance(response, dict):
-                    found.append((status, response))
-        return found
 
     def _pagination(self, operation: dict[str, Any], params: list[Param], pointer: str, hint: str) -> Pagination | None:
         """How the operation pages, from `x-orgen-pagination` or `x-speakeasy-pagination`.
@@ -433,8 +407,8 @@ class Planner:
     def _page_item_type(self, operation: dict[str, Any], results: tuple[str, ...]) -> str | None:
         """The annotation of one item of the list at `results` in the JSON success body (for a
         union body, of the members that have that list)."""
-        for _, response in self._success_responses(operation):
-            json_type, schema = _json_body(response.get("content"))
+        for _, response in success_responses(self.document, operation):
+            json_type, schema = json_body(response.get("content"))
             if json_type is None or not results:
                 continue
             found = self._items_at(schema, results, "", 0)
@@ -463,7 +437,7 @@ class Planner:
             if not (status[:1] in ("4", "5") or status == "DEFAULT"):
                 continue
             response = deref(self.document, response)
-            _, schema = _json_body(response.get("content") if isinstance(response, dict) else None)
+            _, schema = json_body(response.get("content") if isinstance(response, dict) else None)
             if schema:
                 annotation = self._output_type(schema, f"{hint}Error{pascal(status.lower())}")
                 if annotation not in ("object", "Any", "None"):
@@ -471,9 +445,9 @@ class Planner:
         return found
 
     def _response_type(self, operation: dict[str, Any], pointer: str, hint: str) -> str:
-        for _, response in self._success_responses(operation):
+        for _, response in success_responses(self.document, operation):
             content = response.get("content") or {}
-            json_type, schema = _json_body(content)
+            json_type, schema = json_body(content)
             if json_type is not None:
                 return self._output_type(schema, hint + "Response") if schema else "object"
             if not content or set(content) == {_SSE}:
@@ -489,7 +463,7 @@ class Planner:
         The client asks for JSON by default; a server negotiating content would refuse that for an
         operation that only answers with, say, `audio/*` or `application/octet-stream`.
         """
-        for _, response in self._success_responses(operation):
+        for _, response in success_responses(self.document, operation):
             content = response.get("content") or {}
             if any(_JSON_TYPES.match(str(t)) for t in content):
                 return None
@@ -672,15 +646,50 @@ def _is_object(schema: Any) -> bool:
     )
 
 
-def _json_body(content: Any) -> tuple[str | None, Any]:
-    """The first JSON media type of a `content` map, and its schema (None when it gives none)."""
+def json_media(content: Any) -> tuple[str | None, dict[str, Any]]:
+    """The first JSON media type of a `content` map and its media object ({} when it has none)."""
     if not isinstance(content, dict):
-        return None, None
+        return None, {}
     key = next((t for t in content if _JSON_TYPES.match(str(t))), None)
     if key is None:
-        return None, None
+        return None, {}
     media = content[key]
-    return str(key), media.get("schema") if isinstance(media, dict) else None
+    return str(key), media if isinstance(media, dict) else {}
+
+
+def json_body(content: Any) -> tuple[str | None, Any]:
+    """The first JSON media type of a `content` map, and its schema (None when it gives none)."""
+    key, media = json_media(content)
+    return key, media.get("schema")
+
+
+def sse_payload(document: dict[str, Any], schema: Any) -> Any:
+    """The schema of each event's JSON `data`.
+
+    SSE schemas are often written as the event envelope (`{event, data}` with `data` the
+    payload); the client yields the decoded payloads, so the envelope is unwrapped.
+    """
+    resolved = deref(document, schema)
+    if not isinstance(resolved, dict) or not resolved:
+        return None
+    properties = resolved.get("properties")
+    if isinstance(properties, dict) and "data" in properties and set(properties) <= _SSE_ENVELOPE:
+        return properties["data"]
+    if resolved.get("type") in ("string", "integer", "number", "boolean"):
+        return None
+    return schema
+
+
+def success_responses(document: dict[str, Any], operation: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(status, response) of each 2xx response of `operation`, in status order."""
+    responses = operation.get("responses") or {}
+    found = []
+    for status in sorted(map(str, responses)):
+        if status.startswith("2") or status.upper() == "2XX":
+            response = deref(document, responses[status] if status in responses else responses.get(int(status)))
+            if isinstance(response, dict):
+                found.append((status, response))
+    return found
 
 
 def _schema_of_content(content: Any) -> dict[str, Any] | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, prose
 from .escape import comment, docstring, html_comment, literal, md_code, toml
 from .ir import PACKAGE_EXPORTS, Api, Operation
+from .snippets import fence, quick_start, snippet
 
 if TYPE_CHECKING:
     import jinja2
@@ -51,6 +51,7 @@ def environment(templates: Path) -> jinja2.Environment:
         md_cell=prose.cell,
         toml=toml,
         md_code=md_code,
+        fence=fence,
     )
     return env
 
@@ -77,8 +78,15 @@ def render(api: Api, models_source: str, spec_name: str, templates: Path) -> dic
     put(package / "resources" / "__init__.py", "package/resources_init.py.jinja")
     for resource in api.resources:
         put(package / "resources" / f"{resource.name}.py", "package/resource.py.jinja", resource=resource)
-        put(PurePosixPath("docs") / f"{resource.name}.md", "docs/resource.md.jinja", resource=resource)
-    put(PurePosixPath("docs") / "index.md", "docs/index.md.jinja")
+        snippets = {op.name: snippet(api, op) for op in resource.operations if op.example is not None}
+        put(PurePosixPath("docs") / resource.docs_page, "docs/resource.md.jinja", resource=resource, snippets=snippets)
+    tests = PurePosixPath("tests")
+    files[tests / "__init__.py"] = f"{header}\n"
+    put(tests / "conftest.py", "tests/conftest.py.jinja", test_env=api.test_base_url_env)
+    for resource in api.resources:
+        if all(op.example is not None for op in resource.operations):
+            put(tests / f"test_{resource.name}.py", "tests/test_resource.py.jinja", resource=resource)
+    put(PurePosixPath("docs") / "index.md", "docs/index.md.jinja", pages={resource.name: resource.docs_page for resource in api.resources})
     put(PurePosixPath("docs") / "models.md", "docs/models.md.jinja")
     put(PurePosixPath("pyproject.toml"), "project/pyproject.toml.jinja")
     put(
@@ -107,31 +115,21 @@ def _strip_generator_header(source: str) -> str:
 
 
 def _example(api: Api, streaming: bool) -> dict[str, str] | None:
-    """A call for the README: the first operation (streaming or not) with placeholder arguments."""
-    for op in api.operations:
-        if streaming and not op.stream:
-            continue
-        if not streaming and op.stream and not op.stream.parameter:
-            continue  # an operation that always streams makes a poor plain example
-        return {
-            "call": op.call,
-            "call_raw": f"{op.resource}.with_raw_response.{op.name}",
-            "arguments": ", ".join(f"{p.name}={_placeholder(p.annotation)}" for p in op.required_params),
-            "flag": (op.stream.parameter or "") if op.stream else "",
-        }
-    return None
-
-
-def _placeholder(annotation: str) -> str:
-    """An example value for an argument: the first literal it allows, else one of its first type."""
-    first = ast.parse(annotation, mode="eval").body  # read, not split: a literal may hold ", " or " | "
-    while isinstance(first, ast.BinOp):
-        first = first.left
-    if isinstance(first, ast.Subscript) and isinstance(first.value, ast.Name) and first.value.id == "Literal":
-        value = first.slice.elts[0] if isinstance(first.slice, ast.Tuple) else first.slice
-        return ast.unparse(value)
-    name = first.id if isinstance(first, ast.Name) else ""
-    return {"str": '"..."', "int": "1", "float": "1.0", "bool": "True", "bytes": 'b"..."'}.get(name, "...")
+    """A call for the README: the quick-start operation (for streaming, the first that streams)
+    with its example values."""
+    chosen = quick_start(api)
+    if streaming and not (chosen and chosen.stream):
+        chosen = next((op for op in api.operations if op.stream and op.example is not None), None)
+    if chosen is None or chosen.example is None:
+        return None
+    return {
+        "call": chosen.call,
+        "call_raw": f"{chosen.resource}.with_raw_response.{chosen.name}",
+        "arguments": chosen.example.call_arguments(0),
+        "arguments_async": chosen.example.call_arguments(8),
+        "arguments_in_try": chosen.example.call_arguments(4),
+        "arguments_stream": chosen.example.call_arguments(0, {chosen.stream.parameter: True} if chosen.stream and chosen.stream.parameter else {}),
+    }
 
 
 __all__ = ["RUNTIME_MODULES", "Operation", "models_file", "render", "templates_dir"]

@@ -17,11 +17,12 @@ from typing import Any
 
 from orgen.config import load_config
 from orgen.ir import Operation
+from orgen.normalize import deref
 from orgen.pipeline import load_normalized
 from orgen.plan import plan
 from orgen.problems import Problems
+from orgen.values import Values
 
-from .schema_examples import Examples
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 UPLOAD = ("conformance.txt", b"hello from the conformance suite\n", "text/plain")
@@ -60,21 +61,21 @@ class Call:
 class CallBuilder:
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
-        self.examples = Examples(document)
+        self.values = Values(document)
 
     def parameters(self, path: str, operation: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         """The operation's parameters (path-level ones included) by (location, name)."""
         shared = (self.document["paths"][path] or {}).get("parameters") or []
         merged: dict[tuple[str, str], dict[str, Any]] = {}
         for param in [*shared, *(operation.get("parameters") or [])]:
-            resolved = self.examples.resolve(param)
+            resolved = deref(self.document, param)
             if isinstance(resolved, dict) and "name" in resolved:
                 merged[(str(resolved.get("in")), str(resolved["name"]))] = resolved
         return merged
 
     def body(self, operation: dict[str, Any]) -> tuple[str | None, dict[str, Any], bool]:
         """(media type, schema, required) of the body the generated client sends, JSON first."""
-        body = self.examples.resolve(operation.get("requestBody"))
+        body = deref(self.document, operation.get("requestBody"))
         if not isinstance(body, dict):
             return None, {}, False
         content = body.get("content") or {}
@@ -82,9 +83,9 @@ class CallBuilder:
         media = media or next((t for t in _FORMS if t in content), None)
         if media is None:
             return None, {}, bool(body.get("required"))
-        schema = self.examples.resolve((content[media] or {}).get("schema") or {})
+        schema = deref(self.document, (content[media] or {}).get("schema") or {})
         if isinstance(schema, dict) and "allOf" in schema:
-            schema = self.examples.merge_all_of(schema)
+            schema = self.values.merge_all_of(schema)
         return media, schema if isinstance(schema, dict) else {}, bool(body.get("required"))
 
     def param_value(self, param: dict[str, Any]) -> Any:
@@ -93,14 +94,14 @@ class CallBuilder:
         examples = param.get("examples")
         if isinstance(examples, dict):
             for example in examples.values():
-                example = self.examples.resolve(example)
+                example = deref(self.document, example)
                 if isinstance(example, dict) and "value" in example:
                     return example["value"]
         schema = param.get("schema")
         if schema is None:
             content = param.get("content") or {}
             schema = next(iter(content.values()), {}).get("schema") if content else {}
-        return self.examples.value(schema or {})
+        return self.values.of(schema or {}).value
 
     def build(self, path: str, operation: dict[str, Any], planned: Operation) -> Call:
         params = self.parameters(path, operation)
@@ -122,16 +123,16 @@ class CallBuilder:
                 continue
             if param.location == "file":
                 schema = properties.get(param.wire_name) or {}
-                resolved = self.examples.resolve(schema)
+                resolved = deref(self.document, schema)
                 many = isinstance(resolved, dict) and resolved.get("type") == "array"
                 call.kwargs[param.name] = [UPLOAD] if many else UPLOAD
             elif param.location == "body" and planned.body == "json-value":
-                call.kwargs[param.name] = self.examples.value(body_schema)
+                call.kwargs[param.name] = self.values.of(body_schema).value
             elif param.location == "body":
-                call.kwargs[param.name] = self.examples.value(properties.get(param.wire_name) or {})
+                call.kwargs[param.name] = self.values.of(properties.get(param.wire_name) or {}).value
             else:
                 raw = params.get((param.location, param.wire_name))
-                call.kwargs[param.name] = self.param_value(raw) if raw else self.examples.value({})
+                call.kwargs[param.name] = self.param_value(raw) if raw else self.values.of({}).value
         return call
 
 

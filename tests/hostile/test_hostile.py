@@ -63,7 +63,7 @@ def _build(session_root: Path, name: str, spec: dict[str, Any], env: dict[str, s
     work.mkdir(parents=True)
     (work / "spec.json").write_text(json.dumps(spec, indent=1, ensure_ascii=False), encoding="utf-8")
     done = run_orgen("build", "spec.json", "--out", out, "-q", cwd=work, env=env)
-    packages = [path.name for path in out.iterdir() if (path / "__init__.py").is_file()] if out.is_dir() else []
+    packages = [path.name for path in out.iterdir() if (path / "__init__.py").is_file() and path.name != "tests"] if out.is_dir() else []
     return Built(spec, work, out, done.returncode, done.stderr, packages[0] if len(packages) == 1 else "")
 
 

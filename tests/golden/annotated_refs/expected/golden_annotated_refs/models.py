@@ -35,6 +35,14 @@ class DrawingQuality(StrEnum):
         return member
 
 
+class Drawing(BaseModel):
+    shape: Shape
+    """
+    The shape to draw.
+    """
+    quality: DrawingQuality | None = None
+
+
 class Square(BaseModel):
     type: Literal["square"] = "square"
     side: float
@@ -42,11 +50,3 @@ class Square(BaseModel):
 
 class Shape(RootModel[Circle | Square]):
     root: Circle | Square = Field(..., discriminator="type")
-
-
-class Drawing(BaseModel):
-    shape: Shape
-    """
-    The shape to draw.
-    """
-    quality: DrawingQuality | None = None

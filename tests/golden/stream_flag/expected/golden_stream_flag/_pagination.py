@@ -41,6 +41,8 @@ class _Paging:
 
     def items(self, page: object) -> list[Any]:
         found = _dig(page, self.results)
+        # A list model (a pydantic RootModel) holds its items in `root`.
+        found = getattr(found, "root", found)
         return list(found) if isinstance(found, (list, tuple)) else []
 
     def following(
