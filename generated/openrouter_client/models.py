@@ -9,35 +9,40 @@ from pydantic import Field, RootModel
 from ._models import BaseModel
 
 
+class CompletionFinishReason(StrEnum):
+    stop = "stop"
+    length = "length"
+    content_filter = "content_filter"
+
+    @classmethod
+    def _missing_(cls, value: object) -> object:
+        # Forward compatible: a value the API adds later parses as a new member instead of failing.
+        base: Any = getattr(cls, "_member_type_", object)
+        if base is object or not isinstance(value, base):
+            return None
+        member: Any = base.__new__(cls, value)
+        member._name_ = str(value)
+        member._value_ = value
+        from ._models import (
+            note_unknown_value,  # warned about once, naming the field, after parsing
+        )
+
+        note_unknown_value(cls, value)
+        return member
+
+
+class CompletionLogprobs(BaseModel):
+    tokens: list[str]
+    token_logprobs: list[float]
+    top_logprobs: list[dict[str, float]] | None = Field(...)
+    text_offset: list[float]
+
+
 class CompletionChoice(BaseModel):
     text: str
     index: float
     logprobs: CompletionLogprobs | None = Field(...)
     finish_reason: CompletionFinishReason
-
-
-class CompletionCreateParams(BaseModel):
-    model: ModelName | None = None
-    models: list[ModelName] | None = None
-    prompt: CompletionCreateParamsPrompt
-    best_of: int | None = None
-    echo: bool | None = None
-    frequency_penalty: float | None = None
-    logit_bias: dict[str, float] | None = None
-    logprobs: int | None = None
-    max_tokens: int | None = None
-    n: int | None = None
-    presence_penalty: float | None = None
-    seed: int | None = None
-    stop: CompletionCreateParamsStop | None = None
-    stream: bool | None = None
-    stream_options: CompletionCreateParamsStreamOptions | None = None
-    suffix: str | None = None
-    temperature: float | None = None
-    top_p: float | None = None
-    user: str | None = None
-    metadata: dict[str, str] | None = None
-    response_format: CompletionCreateParamsResponseFormat | None = None
 
 
 class CompletionCreateParamsPrompt(RootModel[str | list[str] | list[float] | list[list[float]]]):
@@ -54,6 +59,13 @@ class CompletionCreateParamsResponseFormat1(BaseModel):
 
 class CompletionCreateParamsResponseFormat4(BaseModel):
     type: Literal["python"] = "python"
+
+
+class JSONSchemaConfig(BaseModel):
+    name: str
+    description: str | None = None
+    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
+    strict: bool | None = None
 
 
 class ResponseFormatJSONSchema(BaseModel):
@@ -92,33 +104,38 @@ class CompletionCreateParamsStreamOptions(BaseModel):
     include_usage: bool | None = None
 
 
-class CompletionFinishReason(StrEnum):
-    stop = "stop"
-    length = "length"
-    content_filter = "content_filter"
-
-    @classmethod
-    def _missing_(cls, value: object) -> object:
-        # Forward compatible: a value the API adds later parses as a new member instead of failing.
-        base: Any = getattr(cls, "_member_type_", object)
-        if base is object or not isinstance(value, base):
-            return None
-        member: Any = base.__new__(cls, value)
-        member._name_ = str(value)
-        member._value_ = value
-        from ._models import (
-            note_unknown_value,  # warned about once, naming the field, after parsing
-        )
-
-        note_unknown_value(cls, value)
-        return member
+class ModelName(RootModel[str]):
+    root: str
 
 
-class CompletionLogprobs(BaseModel):
-    tokens: list[str]
-    token_logprobs: list[float]
-    top_logprobs: list[dict[str, float]] | None = Field(...)
-    text_offset: list[float]
+class CompletionCreateParams(BaseModel):
+    model: ModelName | None = None
+    models: list[ModelName] | None = None
+    prompt: CompletionCreateParamsPrompt
+    best_of: int | None = None
+    echo: bool | None = None
+    frequency_penalty: float | None = None
+    logit_bias: dict[str, float] | None = None
+    logprobs: int | None = None
+    max_tokens: int | None = None
+    n: int | None = None
+    presence_penalty: float | None = None
+    seed: int | None = None
+    stop: CompletionCreateParamsStop | None = None
+    stream: bool | None = None
+    stream_options: CompletionCreateParamsStreamOptions | None = None
+    suffix: str | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    user: str | None = None
+    metadata: dict[str, str] | None = None
+    response_format: CompletionCreateParamsResponseFormat | None = None
+
+
+class CompletionUsage(BaseModel):
+    prompt_tokens: float
+    completion_tokens: float
+    total_tokens: float
 
 
 class CompletionResponse(BaseModel):
@@ -129,20 +146,3 @@ class CompletionResponse(BaseModel):
     system_fingerprint: str | None = None
     choices: list[CompletionChoice]
     usage: CompletionUsage | None = None
-
-
-class CompletionUsage(BaseModel):
-    prompt_tokens: float
-    completion_tokens: float
-    total_tokens: float
-
-
-class JSONSchemaConfig(BaseModel):
-    name: str
-    description: str | None = None
-    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
-    strict: bool | None = None
-
-
-class ModelName(RootModel[str]):
-    root: str

@@ -89,8 +89,9 @@ def owner(ref: str, schemas: Schemas) -> str | None:
 
 
 def order(blocks: dict[str, list[Block]], schemas: Iterable[str]) -> list[Block]:
-    """Classes in schema order, each schema's classes as generated; a class another one's statement
-    reads when it runs (a base, a default's enum) moves up before the first such class."""
+    """Classes in schema order, each schema's classes as generated; a class another one mentions
+    (a base, a default's enum, a field's type) moves up before the first such class, as far as
+    cycles allow."""
     flat = [block for name in schemas for block in blocks.get(name, [])]
     by_name = {block.name: block for block in flat}
     placed: set[str] = set()
@@ -276,17 +277,10 @@ def cut(source: str, owners: dict[str, str], schemas: Schemas, keep: Iterable[st
 
 
 def _needs(node: ast.ClassDef) -> tuple[str, ...]:
-    """The names a class statement reads when it runs: its bases (`RootModel[A | B]` included),
-    keywords and field defaults (`= Effort.low`); annotations wait (`from __future__ import annotations`)."""
-    read: list[ast.AST] = [*node.bases, *node.keywords]
-    for statement in node.body:
-        if isinstance(statement, ast.AnnAssign):
-            read += [statement.value] if statement.value is not None else []
-        elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
-            read += statement.decorator_list
-        else:
-            read.append(statement)
-    names = {n.id for part in read for n in ast.walk(part) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    """The names a class mentions: its bases (`RootModel[A | B]`), defaults (`= Effort.low`) and
+    field types. Defined first, they let pydantic finish the class as the module runs (a class
+    whose field types come later stays unfinished until first used)."""
+    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     return tuple(sorted(names - {node.name} - _BUILTINS))
 
 

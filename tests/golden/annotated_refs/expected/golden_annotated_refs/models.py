@@ -35,14 +35,6 @@ class DrawingQuality(StrEnum):
         return member
 
 
-class Drawing(BaseModel):
-    shape: Shape
-    """
-    The shape to draw.
-    """
-    quality: DrawingQuality | None = None
-
-
 class Square(BaseModel):
     type: Literal["square"] = "square"
     side: float
@@ -50,3 +42,11 @@ class Square(BaseModel):
 
 class Shape(RootModel[Circle | Square]):
     root: Circle | Square = Field(..., discriminator="type")
+
+
+class Drawing(BaseModel):
+    shape: Shape
+    """
+    The shape to draw.
+    """
+    quality: DrawingQuality | None = None

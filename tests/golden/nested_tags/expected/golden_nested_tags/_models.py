@@ -287,6 +287,10 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 
 def _construct_partial(model: type[BaseModel], data: Mapping[str, object]) -> BaseModel:
+    if (
+        not model.__pydantic_complete__
+    ):  # field types defined after the class (cycles) are resolved now
+        model.model_rebuild(raise_errors=False)
     values: dict[str, object] = {}
     known: set[str] = set()
     for name, info in model.model_fields.items():

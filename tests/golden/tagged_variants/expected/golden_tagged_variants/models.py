@@ -11,6 +11,16 @@ class ListToolsResponseTools(BaseModel):
     input_schema: dict[str, Any] | None = None
 
 
+class ListToolsResponseToolsBash20250124(BaseModel):
+    type: Literal["bash_20250124"] = "bash_20250124"
+    restart: bool | None = None
+
+
+class ListToolsResponseToolsWebSearch(BaseModel):
+    type: Literal["web_search"] = "web_search"
+    max_uses: int
+
+
 class ListToolsResponse(BaseModel):
     tools: list[
         ListToolsResponseToolsBash20250124
@@ -21,13 +31,3 @@ class ListToolsResponse(BaseModel):
 
 class ListToolsResponseBody(BaseModel):
     data: ListToolsResponse
-
-
-class ListToolsResponseToolsBash20250124(BaseModel):
-    type: Literal["bash_20250124"] = "bash_20250124"
-    restart: bool | None = None
-
-
-class ListToolsResponseToolsWebSearch(BaseModel):
-    type: Literal["web_search"] = "web_search"
-    max_uses: int
