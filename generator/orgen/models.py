@@ -114,11 +114,14 @@ def _made_unique(fresh: dict[str, list[Block]], blocks: dict[str, list[Block]], 
     one the library made unique (`Usage2`, `UsageModel` beside `Usage`), or an inline part's short
     name (`Format`), which a whole run gives only when no other part wants it. Only a whole run
     then names it as a build from nothing does."""
-    taken = {block.name for found in blocks.values() for block in found} | set(schemas)
-    for found in fresh.values():
+    # A name made unique against another class of the same schema is the schema's own affair.
+    elsewhere = {block.name: name for name, found in blocks.items() for block in found}
+    for name, found in fresh.items():
         own = found[-1].name  # the schema's own class comes last (see `cut`)
         for block in found:
-            if _UNIQUE.sub("", block.name) in taken - {block.name} or not block.name.startswith(own):
+            stem = _UNIQUE.sub("", block.name)
+            made_unique = stem != block.name and (elsewhere.get(stem, name) != name or (stem in schemas and stem != name))
+            if made_unique or not block.name.startswith(own):
                 return True
     return False
 
