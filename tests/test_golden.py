@@ -61,6 +61,24 @@ def test_tagged_union_members_and_wrappers_get_descriptive_names() -> None:
     assert "ListToolsResponse2" not in models and "ListToolsResponseTools1" not in models
 
 
+def test_map_keys_listed_by_property_names_stay_literal_and_constrained_ones_become_str() -> None:
+    expected = GOLDEN / "property_names" / "expected"
+    models = (expected / "golden_property_names" / "models.py").read_text(encoding="utf-8")
+    assert "constr(" not in models
+    probe = (
+        "from pydantic import ValidationError\n"
+        "from golden_property_names.models import LabelSet\n"
+        "LabelSet.model_validate({'metadata': {'k' * 100: 'v'}, 'by_size': {'small': 1}, 'by_color': {'red': 2}})\n"
+        "try:\n"
+        "    LabelSet.model_validate({'by_size': {'huge': 1}})\n"
+        "except ValidationError:\n"
+        "    print('refused')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=expected, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["refused"]
+
+
 def test_committed_generated_tree_has_no_drift(orgen: Orgen) -> None:
     result = orgen("build", "specs/openapi.yaml", "--check", cwd=ROOT)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
