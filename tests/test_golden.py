@@ -74,9 +74,30 @@ def test_map_keys_listed_by_property_names_stay_literal_and_constrained_ones_bec
         "except ValidationError:\n"
         "    print('refused')\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], cwd=expected, capture_output=True, text=True, check=False)
+    assert _printed_by(probe, expected) == ["refused"]
+
+
+def test_a_union_default_stays_on_the_field_not_on_the_members_that_cannot_hold_it() -> None:
+    expected = GOLDEN / "union_defaults" / "expected"
+    probe = (
+        "from pydantic import ValidationError\n"
+        "from golden_union_defaults.models import JobRequest, JobRequestBatchSize\n"
+        "job = JobRequest()\n"
+        "print(job.prompt, job.batch_size, job.epochs.root if job.epochs else None)\n"
+        "print(JobRequest.model_validate({'batch_size': 8, 'prompt': [[1, 2]]}).batch_size.root)\n"
+        "try:\n"
+        "    print(JobRequestBatchSize().root)  # a member without the field's default needs its value\n"
+        "except ValidationError:\n"
+        "    print('refused')\n"
+    )
+    assert _printed_by(probe, expected) == ["<|endoftext|>", "auto", "auto", "8", "refused"]
+
+
+def _printed_by(probe: str, cwd: Path) -> list[str]:
+    """The words a Python snippet prints, run beside a golden package."""
+    done = subprocess.run([sys.executable, "-c", probe], cwd=cwd, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["refused"]
+    return done.stdout.split()
 
 
 def test_committed_generated_tree_has_no_drift(orgen: Orgen) -> None:
