@@ -61,6 +61,45 @@ def test_tagged_union_members_and_wrappers_get_descriptive_names() -> None:
     assert "ListToolsResponse2" not in models and "ListToolsResponseTools1" not in models
 
 
+def test_map_keys_listed_by_property_names_stay_literal_and_constrained_ones_become_str() -> None:
+    expected = GOLDEN / "property_names" / "expected"
+    models = (expected / "golden_property_names" / "models.py").read_text(encoding="utf-8")
+    assert "constr(" not in models
+    probe = (
+        "from pydantic import ValidationError\n"
+        "from golden_property_names.models import LabelSet\n"
+        "LabelSet.model_validate({'metadata': {'k' * 100: 'v'}, 'by_size': {'small': 1}, 'by_color': {'red': 2}})\n"
+        "try:\n"
+        "    LabelSet.model_validate({'by_size': {'huge': 1}})\n"
+        "except ValidationError:\n"
+        "    print('refused')\n"
+    )
+    assert _printed_by(probe, expected) == ["refused"]
+
+
+def test_a_union_default_stays_on_the_field_not_on_the_members_that_cannot_hold_it() -> None:
+    expected = GOLDEN / "union_defaults" / "expected"
+    probe = (
+        "from pydantic import ValidationError\n"
+        "from golden_union_defaults.models import JobRequest, JobRequestBatchSize\n"
+        "job = JobRequest()\n"
+        "print(job.prompt, job.batch_size, job.epochs.root if job.epochs else None)\n"
+        "print(JobRequest.model_validate({'batch_size': 8, 'prompt': [[1, 2]]}).batch_size.root)\n"
+        "try:\n"
+        "    print(JobRequestBatchSize().root)  # a member without the field's default needs its value\n"
+        "except ValidationError:\n"
+        "    print('refused')\n"
+    )
+    assert _printed_by(probe, expected) == ["<|endoftext|>", "auto", "auto", "8", "refused"]
+
+
+def _printed_by(probe: str, cwd: Path) -> list[str]:
+    """The words a Python snippet prints, run beside a golden package."""
+    done = subprocess.run([sys.executable, "-c", probe], cwd=cwd, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
 def test_committed_generated_tree_has_no_drift(orgen: Orgen) -> None:
     result = orgen("build", "specs/openapi.yaml", "--check", cwd=ROOT)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr

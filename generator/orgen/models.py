@@ -274,6 +274,10 @@ def _generate(document: str, api: Api, templates: Path, renames: dict[str, str])
                 set_default_enum_member=True,
                 # Inline schemas are named after their parent and field (`ChatRequestReasoningEffort`),
                 # not numbered (`Effort1`).
+                # A `oneOf`/`anyOf` member extracted as a root model takes its parent's keywords; the
+                # parent's `default` is the field's, and on a member that cannot hold it ("auto" on
+                # `RootModel[int]`) it is an assignment mypy rejects. The field keeps it.
+                keep_field_defaults_off_branch_roots=True,
                 naming_strategy=NamingStrategy.FullPath,
                 # Inline union members are named after their tag (`MessagesRequestThinkingEnabled`).
                 use_tag_as_union_variant_name=True,

@@ -187,6 +187,8 @@ class _Repair:
             self.pattern()
         if isinstance(schema.get("patternProperties"), dict):
             self.pattern_properties()
+        if "propertyNames" in schema and not _literal_keys(schema["propertyNames"], self.document):
+            self.property_names()
         if schema.get("format") in _EXTRA_PACKAGE_FORMATS:
             del schema["format"]
         if "default" in schema:
@@ -214,6 +216,16 @@ class _Repair:
         if values and "additionalProperties" not in self.schema:
             self.schema["additionalProperties"] = values[0] if len(values) == 1 else {"anyOf": values}
 
+    def property_names(self) -> None:
+        """`propertyNames: {maxLength: 64}` (or a `pattern`, a `format`, a `$ref` to a constrained string).
+
+        The models library types such a map's keys as the constrained string, `dict[constr(max_length=64), str]`,
+        and a call is not a type annotation: mypy rejects the whole module. Like the names' patterns of
+        `patternProperties`, the constraint is the server's to check; the keys stay `str`. Names limited
+        to a set of values (`enum`, `const`) are kept: they make `dict[Literal["a", "b"], int]`.
+        """
+        del self.schema["propertyNames"]
+
     def default(self) -> None:
         value = self.schema["default"]
         if not fits(value, self.schema, self.document):
@@ -238,6 +250,18 @@ class _Repair:
             return
         self.schema["x-enum-varnames"] = renamed
         self.schema.pop("x-enumNames", None)
+
+
+# Keywords beside `enum`/`const` in a `propertyNames` schema that leave its keys a plain literal type.
+_LITERAL_KEY_KEYWORDS = frozenset({"enum", "const", "type", "title", "description", "$comment", "example", "examples"})
+
+
+def _literal_keys(names: Any, document: dict[str, Any]) -> bool:
+    """Whether a `propertyNames` schema only lists the allowed names: its keys type as a `Literal`."""
+    names = deref(document, names)
+    if not isinstance(names, dict) or not ("enum" in names or "const" in names) or names.get("type", "string") != "string":
+        return False
+    return set(names) <= _LITERAL_KEY_KEYWORDS
 
 
 def _any_python_engine(document: dict[str, Any]) -> bool:
