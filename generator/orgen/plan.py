@@ -252,7 +252,7 @@ class Planner:
                     annotation=self._input_type(schema, hint),
                     required=bool(param.get("required")) or location == "path",
                     description=str(param.get("description") or schema.get("description") or ""),
-                    deprecated=bool(param.get("deprecated")),
+                    deprecated=_is_deprecated(param),
                 )
             )
         body_kind, body_params = self._body(operation, pointer, pascal(operation_id), taken)
@@ -271,7 +271,7 @@ class Planner:
             body=body_kind,
             response_type=self._response_type(operation, pointer, pascal(operation_id)),
             stream=stream,
-            deprecated=bool(operation.get("deprecated")),
+            deprecated=_is_deprecated(operation),
             accept=self._accept(operation),
             errors=self._errors(operation, pascal(operation_id)),
             pagination=self._pagination(operation, params, pointer, pascal(operation_id)),
@@ -312,7 +312,7 @@ class Planner:
                         annotation=self._input_type(prop_schema, f"{owner}{pascal(str(prop_name))}"),
                         required=prop_name in required,
                         description=str(deref(self.document, prop_schema).get("description") or "") if isinstance(deref(self.document, prop_schema), dict) else "",
-                        deprecated=bool(prop_schema.get("deprecated")),
+                        deprecated=_is_deprecated(prop_schema) or _is_deprecated(deref(self.document, prop_schema)),
                     )
                 )
             return "json", params
@@ -345,6 +345,7 @@ class Planner:
                     annotation=annotation,
                     required=prop_name in required,
                     description=str(resolved.get("description") or "") if isinstance(resolved, dict) else "",
+                    deprecated=_is_deprecated(prop) or _is_deprecated(resolved),
                 )
             )
         return ("multipart" if form_type == _MULTIPART else "form"), params
@@ -618,7 +619,9 @@ class Planner:
         schema = schema if isinstance(schema, dict) else {}
         kind = "enum" if "enum" in schema else "union" if _is_union(schema) else "object" if _is_object(schema) else "alias"
         original = next((k for k, v in self.classes.items() if v == name), name)
-        return ModelInfo(ClassName(name), original, str(schema.get("description") or ""), kind)
+        properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        fields = tuple(str(wire) for wire, prop in properties.items() if _is_deprecated(prop))
+        return ModelInfo(ClassName(name), original, str(schema.get("description") or ""), kind, _is_deprecated(schema), fields)
 
     def _warn(self, pointer: str, message: str) -> None:
         file, line = self.where(pointer)
@@ -626,6 +629,11 @@ class Planner:
 
 
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+
+
+def _is_deprecated(node: Any) -> bool:
+    """Whether an operation, parameter or schema says `deprecated: true` (only `true` counts)."""
+    return isinstance(node, dict) and node.get("deprecated") is True
 
 
 def _is_literal(value: Any) -> bool:
