@@ -46,6 +46,22 @@ class Param:
 
 
 @dataclass(frozen=True)
+class ResponseHeader:
+    """One header the spec declares for an operation's success response, read as its schema's type."""
+
+    name: PyName  # the attribute of the operation's headers class
+    wire_name: str
+    kind: Literal["str", "int", "float", "bool"]
+    many: bool  # an array: the comma-separated values of OpenAPI's `simple` style
+    description: str = ""
+
+    @property
+    def annotation(self) -> str:
+        """None when the response lacks the header or its value is not of the declared type."""
+        return f"List[{self.kind}] | None" if self.many else f"{self.kind} | None"
+
+
+@dataclass(frozen=True)
 class Stream:
     """How an operation streams: the boolean argument that turns it on and the event type."""
 
@@ -145,6 +161,8 @@ class Operation:
     errors: list[tuple[str, str]] = field(default_factory=list)
     pagination: Pagination | None = None
     example: Example | None = None  # set after planning, from the spec's examples (examples.py)
+    response_headers: list[ResponseHeader] = field(default_factory=list)
+    headers_class: ClassName | None = None  # the class reading `response_headers`, named per resource
 
     @property
     def call(self) -> str:

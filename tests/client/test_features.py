@@ -369,3 +369,35 @@ def test_type_checkers_flag_deprecated_calls_and_arguments(features: ModuleType,
     flagged = sorted(int(line.split(":")[1]) for line in result.stdout.splitlines() if line.startswith(str(usage)) and "[deprecated]" in line)
     assert flagged == [4, 5, 7, 9, 10], result.stdout
     assert "is deprecated: arguments dry_run, label of client.things.update are deprecated" in result.stdout
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_declared_response_headers_are_read_as_their_types(features: ModuleType, server: ScriptedServer, mode: str) -> None:
+    declared = {"X-RateLimit-Remaining": "41", "X-Cost": "0.25", "X-Cached": "true", "X-Regions": "eu, us", "X-Trace-Id": "tr-9"}
+    server.enqueue(json_reply({"id": "t"}, headers=declared), json_reply({"id": "t"}, headers={"X-RateLimit-Remaining": "many", "X-Cached": "maybe"}))
+    raw = call(features, server, mode, lambda c: c.things.with_raw_response.update(id="t"))
+    headers = raw.typed_headers
+    assert isinstance(headers, features.resources.things.UpdateHeaders)
+    assert (headers.x_rate_limit_remaining, headers.x_cost, headers.x_cached) == (41, 0.25, True)
+    assert headers.x_regions == ["eu", "us"] and headers.x_trace_id == "tr-9"
+    assert raw.parse().id == "t" and raw.status_code == 200
+    # Missing or malformed: None, and the response is still there to read.
+    odd = call(features, server, mode, lambda c: c.things.with_raw_response.update(id="t")).typed_headers
+    assert odd == features.resources.things.UpdateHeaders(None, None, None, None, None)
+
+
+def test_typed_headers_have_their_declared_types_for_type_checkers(features: ModuleType, tmp_path: Path) -> None:
+    usage = tmp_path / "usage.py"
+    usage.write_text(
+        "from features_client import AsyncFeatures, Features\n"
+        "def use(c: Features) -> None:\n"
+        "    reveal_type(c.things.with_raw_response.update(id='a').typed_headers.x_rate_limit_remaining)\n"
+        "async def use_async(c: AsyncFeatures) -> None:\n"
+        "    reveal_type((await c.things.with_raw_response.update(id='a')).typed_headers.x_regions)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(usage)],
+        capture_output=True, text=True, check=False, env={**os.environ, "MYPYPATH": str(Path(features.__file__).parents[1])},
+    )
+    assert 'Revealed type is "int | None"' in result.stdout, result.stdout
+    assert 'Revealed type is "list[str] | None"' in result.stdout, result.stdout
