@@ -46,6 +46,22 @@ class Param:
 
 
 @dataclass(frozen=True)
+class ResponseHeader:
+    """One header the spec declares for an operation's success response, read as its schema's type."""
+
+    name: PyName  # the attribute of the operation's headers class
+    wire_name: str
+    kind: Literal["str", "int", "float", "bool"]
+    many: bool  # an array: the comma-separated values of OpenAPI's `simple` style
+    description: str = ""
+
+    @property
+    def annotation(self) -> str:
+        """None when the response lacks the header or its value is not of the declared type."""
+        return f"List[{self.kind}] | None" if self.many else f"{self.kind} | None"
+
+
+@dataclass(frozen=True)
 class Stream:
     """How an operation streams: the boolean argument that turns it on and the event type."""
 
@@ -55,6 +71,22 @@ class Stream:
     @property
     def cast_to(self) -> str:
         return cast_expression(self.event_type)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """One signature of a generated method: an `@overload`, or the implementation.
+
+    Type checkers see a deprecation only through the signature a call matches, so an operation
+    with deprecated optional arguments gets an overload without them and a `@deprecated` one with
+    them; a stream flag multiplies these by its `Literal[False]`/`Literal[True]`/`bool` forms.
+    """
+
+    required: tuple[Param, ...]
+    optional: tuple[Param, ...]
+    stream_flag: str | None  # annotation (and default) of the stream flag; None: no flag
+    returns: Literal["result", "stream", "either"]
+    deprecated: str | None  # the message type checkers show for a call matching this signature
 
 
 @dataclass
@@ -129,6 +161,8 @@ class Operation:
     errors: list[tuple[str, str]] = field(default_factory=list)
     pagination: Pagination | None = None
     example: Example | None = None  # set after planning, from the spec's examples (examples.py)
+    response_headers: list[ResponseHeader] = field(default_factory=list)
+    headers_class: ClassName | None = None  # the class reading `response_headers`, named per resource
 
     @property
     def call(self) -> str:
@@ -141,6 +175,44 @@ class Operation:
     @property
     def optional_params(self) -> list[Param]:
         return [p for p in self.params if not p.required and p.name != (self.stream.parameter if self.stream else None)]
+
+    @property
+    def deprecation(self) -> str | None:
+        """The message of the operation's `DeprecationWarning`; None when it is not deprecated."""
+        return f"client.{self.call} is deprecated" if self.deprecated else None
+
+    @property
+    def deprecated_params(self) -> list[Param]:
+        """Deprecated arguments: passing one warns at run time (names and wire names stay data)."""
+        return [p for p in self.params if p.deprecated]
+
+    @property
+    def overloads(self) -> list[Signature]:
+        """The `@overload`s of the method, in the order type checkers try them; [] for a plain method."""
+        flags: list[tuple[str | None, Literal["result", "stream", "either"]]] = [(None, "stream" if self.stream else "result")]
+        if self.stream and self.stream.parameter:
+            flags = [("Literal[False] | NotGiven = NOT_GIVEN", "result"), ("Literal[True]", "stream"), ("bool", "either")]
+        legacy = [p for p in self.optional_params if p.deprecated]
+        if not legacy:
+            return [] if len(flags) == 1 else [self._signature(flag, returns, self.optional_params, self.deprecation) for flag, returns in flags]
+        current = [p for p in self.optional_params if not p.deprecated]
+        names = ", ".join(p.name for p in legacy)
+        message = self.deprecation or f"argument{'s' if len(legacy) > 1 else ''} {names} of client.{self.call} {'are' if len(legacy) > 1 else 'is'} deprecated"
+        return [
+            signature
+            for flag, returns in flags
+            for signature in (self._signature(flag, returns, current, self.deprecation), self._signature(flag, returns, self.optional_params, message))
+        ]
+
+    @property
+    def implementation(self) -> Signature:
+        """The signature of the method's body: every argument."""
+        if self.stream and self.stream.parameter:
+            return self._signature("bool | NotGiven = NOT_GIVEN", "either", self.optional_params, self.deprecation)
+        return self._signature(None, "stream" if self.stream else "result", self.optional_params, self.deprecation)
+
+    def _signature(self, flag: str | None, returns: Literal["result", "stream", "either"], optional: list[Param], deprecated: str | None) -> Signature:
+        return Signature(tuple(self.required_params), tuple(optional), flag, returns, deprecated)
 
     def located(self, location: str) -> list[Param]:
         return [p for p in self.params if p.location == location]
@@ -166,9 +238,9 @@ class Operation:
         parts = [self.summary.strip()] if self.summary.strip() else []
         if self.description.strip() and self.description.strip() != self.summary.strip():
             parts.append(self.description.strip())
-        described = [p for p in self.params if p.description.strip()]
+        described = [p for p in self.params if p.description.strip() or p.deprecated]
         if described:
-            lines = ["Args:"] + [f"    {p.name}: {' '.join(p.description.split())}" for p in described]
+            lines = ["Args:"] + [f"    {p.name}: {'Deprecated. ' * p.deprecated}{' '.join(p.description.split())}".rstrip() for p in described]
             parts.append("\n".join(lines))
         if self.deprecated:
             parts.append("Deprecated.")
@@ -230,6 +302,8 @@ class ModelInfo:
     schema_name: str
     description: str
     kind: str  # object, enum, union, alias
+    deprecated: bool = False
+    deprecated_fields: tuple[str, ...] = ()  # wire names of the properties marked deprecated
 
 
 @dataclass

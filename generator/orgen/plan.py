@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from .config import Config
 from .escape import literal
-from .ir import CLIENT_MODULE_NAMES, PACKAGE_EXPORTS, Api, Auth, ModelInfo, Operation, Pagination, Param, Resource, Stream, TypedDictDef, TypedDictField
+from .ir import CLIENT_MODULE_NAMES, PACKAGE_EXPORTS, Api, Auth, ModelInfo, Operation, Pagination, Param, Resource, ResponseHeader, Stream, TypedDictDef, TypedDictField
 from .names import ClassName, PyName, module_name, pascal, snake, unique, unique_classes, words
 from .normalize import HTTP_METHODS, STREAM_EXTENSION, deref
 from .pointer import follow, join
@@ -181,6 +181,7 @@ class Planner:
                 class_name, counter = ClassName(f"{resource.class_name}{counter}"), counter + 1
             taken |= {class_name, f"Async{class_name}"}
             resource.class_name = class_name
+            _name_headers_classes(resource)
         return ordered
 
     def _operations(self) -> Iterator[tuple[str, str, dict[str, Any], str]]:
@@ -252,7 +253,7 @@ class Planner:
                     annotation=self._input_type(schema, hint),
                     required=bool(param.get("required")) or location == "path",
                     description=str(param.get("description") or schema.get("description") or ""),
-                    deprecated=bool(param.get("deprecated")),
+                    deprecated=_is_deprecated(param),
                 )
             )
         body_kind, body_params = self._body(operation, pointer, pascal(operation_id), taken)
@@ -271,11 +272,29 @@ class Planner:
             body=body_kind,
             response_type=self._response_type(operation, pointer, pascal(operation_id)),
             stream=stream,
-            deprecated=bool(operation.get("deprecated")),
+            deprecated=_is_deprecated(operation),
             accept=self._accept(operation),
             errors=self._errors(operation, pascal(operation_id)),
             pagination=self._pagination(operation, params, pointer, pascal(operation_id)),
+            response_headers=self._response_headers(operation),
         )
+
+    def _response_headers(self, operation: dict[str, Any]) -> list[ResponseHeader]:
+        """The headers the success responses declare (`responses.2xx.headers`), each once."""
+        found: dict[str, ResponseHeader] = {}
+        taken: set[str] = {"from_headers"}
+        for _, response in success_responses(self.document, operation):
+            headers = response.get("headers")
+            for wire, header in sorted(headers.items()) if isinstance(headers, dict) else []:
+                header = deref(self.document, header)
+                if str(wire).lower() in found or str(wire).lower() == "content-type" or not isinstance(header, dict):
+                    continue  # OpenAPI says a declared Content-Type is ignored
+                schema = deref(self.document, header.get("schema") or _schema_of_content(header.get("content")) or {})
+                many = isinstance(schema, dict) and schema.get("type") == "array"
+                kind = _header_kind(deref(self.document, schema.get("items")) if many else schema)
+                name = PyName(unique(snake(str(wire), "header"), taken))
+                found[str(wire).lower()] = ResponseHeader(name, str(wire), kind, many, str(header.get("description") or ""))
+        return list(found.values())
 
     def _body(self, operation: dict[str, Any], pointer: str, hint: str, taken: set[str]) -> tuple[Any, list[Param]]:
         body = deref(self.document, operation.get("requestBody"))
@@ -312,7 +331,7 @@ class Planner:
                         annotation=self._input_type(prop_schema, f"{owner}{pascal(str(prop_name))}"),
                         required=prop_name in required,
                         description=str(deref(self.document, prop_schema).get("description") or "") if isinstance(deref(self.document, prop_schema), dict) else "",
-                        deprecated=bool(prop_schema.get("deprecated")),
+                        deprecated=_is_deprecated(prop_schema) or _is_deprecated(deref(self.document, prop_schema)),
                     )
                 )
             return "json", params
@@ -345,6 +364,7 @@ class Planner:
                     annotation=annotation,
                     required=prop_name in required,
                     description=str(resolved.get("description") or "") if isinstance(resolved, dict) else "",
+                    deprecated=_is_deprecated(prop) or _is_deprecated(resolved),
                 )
             )
         return ("multipart" if form_type == _MULTIPART else "form"), params
@@ -618,7 +638,9 @@ class Planner:
         schema = schema if isinstance(schema, dict) else {}
         kind = "enum" if "enum" in schema else "union" if _is_union(schema) else "object" if _is_object(schema) else "alias"
         original = next((k for k, v in self.classes.items() if v == name), name)
-        return ModelInfo(ClassName(name), original, str(schema.get("description") or ""), kind)
+        properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        fields = tuple(str(wire) for wire, prop in properties.items() if _is_deprecated(prop))
+        return ModelInfo(ClassName(name), original, str(schema.get("description") or ""), kind, _is_deprecated(schema), fields)
 
     def _warn(self, pointer: str, message: str) -> None:
         file, line = self.where(pointer)
@@ -626,6 +648,28 @@ class Planner:
 
 
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+
+
+def _header_kind(schema: Any) -> Literal["str", "int", "float", "bool"]:
+    """The Python type a header's value is read as: its schema's primitive type, else `str`."""
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    if isinstance(kind, list):  # `[integer, "null"]`
+        kind = next((k for k in kind if k != "null"), None)
+    return {"integer": "int", "number": "float", "boolean": "bool"}.get(str(kind), "str")  # type: ignore[return-value]
+
+
+def _name_headers_classes(resource: Resource) -> None:
+    """`UpdateHeaders` for `update`: one class per operation that declares response headers, named
+    apart from the resource's own classes (they share the resource's module)."""
+    taken = {f"{prefix}{resource.class_name}{suffix}" for prefix in ("", "Async") for suffix in ("", "WithRawResponse", "WithStreamingResponse")}
+    for op in resource.operations:
+        if op.response_headers:
+            op.headers_class = ClassName(unique(pascal(op.name) + "Headers", taken))
+
+
+def _is_deprecated(node: Any) -> bool:
+    """Whether an operation, parameter or schema says `deprecated: true` (only `true` counts)."""
+    return isinstance(node, dict) and node.get("deprecated") is True
 
 
 def _is_literal(value: Any) -> bool:

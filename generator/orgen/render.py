@@ -16,11 +16,11 @@ if TYPE_CHECKING:
 RUNTIME_MODULES = ("_base_client.py", "_exceptions.py", "_logs.py", "_models.py", "_pagination.py", "_response.py", "_streaming.py", "_types.py")
 _FLAVOURS = [
     {
-        "prefix": "", "sync": "Sync", "def": "def", "await": "", "raw_wrapper": "to_raw_response_wrapper", "streamed_wrapper": "to_streamed_response_wrapper",
+        "prefix": "", "sync": "Sync", "def": "def", "await": "", "raw_wrapper": "to_raw_response_wrapper", "raw_headers_wrapper": "to_raw_response_with_headers_wrapper", "streamed_wrapper": "to_streamed_response_wrapper",
         "http_client": "httpx.Client", "client_doc": "Synchronous client; use it as a context manager to close connections.",
     },
     {
-        "prefix": "Async", "sync": "Async", "def": "async def", "await": "await ", "raw_wrapper": "async_to_raw_response_wrapper", "streamed_wrapper": "async_to_streamed_response_wrapper",
+        "prefix": "Async", "sync": "Async", "def": "async def", "await": "await ", "raw_wrapper": "async_to_raw_response_wrapper", "raw_headers_wrapper": "async_to_raw_response_with_headers_wrapper", "streamed_wrapper": "async_to_streamed_response_wrapper",
         "http_client": "httpx.AsyncClient", "client_doc": "Asynchronous client; use it with `async with` to close connections.",
     },
 ]

@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
+import os
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -291,3 +293,111 @@ def test_pages_are_fetched_only_as_iteration_reaches_them(features: ModuleType, 
         assert next(pages).id == "t1" and len(server.requests) == 1
         assert [thing.id for thing in pages] == ["t2"]  # an empty page ends it
     assert len(server.requests) == 2
+
+
+def _deprecations(caught: list[warnings.WarningMessage]) -> list[str]:
+    return [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_calling_a_deprecated_operation_warns_at_the_callers_line(features: ModuleType, server: ScriptedServer, mode: str) -> None:
+    server.enqueue(json_reply({"id": "c1"}), json_reply({"id": "c2"}))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        charge = call(features, server, mode, lambda c: c.legacy.charge())
+        raw = call(features, server, mode, lambda c: c.legacy.with_raw_response.charge())
+    assert charge.id == "c1" and raw.parse().id == "c2"
+    assert _deprecations(caught) == ["client.legacy.charge is deprecated"] * 2
+    assert caught[0].filename == __file__
+    assert [r.path for r in server.requests] == ["/legacy/charge"] * 2
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_passing_deprecated_arguments_warns_once_naming_them(features: ModuleType, server: ScriptedServer, mode: str) -> None:
+    server.enqueue(json_reply({"id": "t"}), json_reply({"id": "t"}))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call(features, server, mode, lambda c: c.things.update(id="t", name="new"))
+        assert _deprecations(caught) == []
+        call(features, server, mode, lambda c: c.things.update(id="t", label="old", dry_run=False))
+    assert _deprecations(caught) == ["arguments dry_run, label of client.things.update are deprecated"]
+    assert caught[0].filename == __file__
+    # Deprecated still means supported: the values go on the wire.
+    assert server.requests[1].path == "/things/t?dry_run=false" and server.requests[1].json() == {"label": "old"}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_deprecated_argument_of_a_streaming_call_warns_and_streams(features: ModuleType, server: ScriptedServer, mode: str) -> None:
+    server.enqueue(sse_reply('data: {"id": "e1"}\n\n', "data: [DONE]\n\n"))
+    with pytest.warns(DeprecationWarning, match="^argument temperature of client.talk.create is deprecated$"):
+        events = call(features, server, mode, lambda c: c.talk.create(prompt="hi", stream=True, temperature=0.5))
+    assert [e.id for e in events] == ["e1"]
+    assert server.requests[0].json() == {"prompt": "hi", "stream": True, "temperature": 0.5}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_reading_a_deprecated_model_field_warns_but_parsing_it_does_not(features: ModuleType, server: ScriptedServer, mode: str) -> None:
+    server.enqueue(json_reply({"id": "t", "legacy_code": "L-1"}))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        thing = call(features, server, mode, lambda c: c.things.update(id="t"))
+        assert _deprecations(caught) == []
+        assert thing.id == "t" and thing.model_dump()["legacy_code"] == "L-1"
+        assert _deprecations(caught) == []
+        with pytest.warns(DeprecationWarning):
+            assert thing.legacy_code == "L-1"
+
+
+def test_type_checkers_flag_deprecated_calls_and_arguments(features: ModuleType, tmp_path: Path) -> None:
+    usage = tmp_path / "usage.py"
+    usage.write_text(
+        "from features_client import AsyncFeatures, Features\n"
+        "def use(c: Features) -> None:\n"
+        "    c.things.update(id='a', name='x')\n"  # 3: fine
+        "    c.things.update(id='a', label='x')\n"  # 4: deprecated argument
+        "    c.legacy.charge()\n"  # 5: deprecated operation
+        "    c.talk.create(prompt='p', stream=True)\n"  # 6: fine
+        "    c.talk.create(prompt='p', stream=True, temperature=1.0)\n"  # 7: deprecated argument
+        "async def use_async(c: AsyncFeatures) -> None:\n"
+        "    await c.things.update(id='a', dry_run=True)\n"  # 9: deprecated argument
+        "    await c.legacy.charge()\n"  # 10: deprecated operation
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--enable-error-code", "deprecated", "--no-incremental", str(usage)],
+        capture_output=True, text=True, check=False, env={**os.environ, "MYPYPATH": str(Path(features.__file__).parents[1])},
+    )
+    flagged = sorted(int(line.split(":")[1]) for line in result.stdout.splitlines() if line.startswith(str(usage)) and "[deprecated]" in line)
+    assert flagged == [4, 5, 7, 9, 10], result.stdout
+    assert "is deprecated: arguments dry_run, label of client.things.update are deprecated" in result.stdout
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_declared_response_headers_are_read_as_their_types(features: ModuleType, server: ScriptedServer, mode: str) -> None:
+    declared = {"X-RateLimit-Remaining": "41", "X-Cost": "0.25", "X-Cached": "true", "X-Regions": "eu, us", "X-Trace-Id": "tr-9"}
+    server.enqueue(json_reply({"id": "t"}, headers=declared), json_reply({"id": "t"}, headers={"X-RateLimit-Remaining": "many", "X-Cached": "maybe"}))
+    raw = call(features, server, mode, lambda c: c.things.with_raw_response.update(id="t"))
+    headers = raw.typed_headers
+    assert isinstance(headers, features.resources.things.UpdateHeaders)
+    assert (headers.x_rate_limit_remaining, headers.x_cost, headers.x_cached) == (41, 0.25, True)
+    assert headers.x_regions == ["eu", "us"] and headers.x_trace_id == "tr-9"
+    assert raw.parse().id == "t" and raw.status_code == 200
+    # Missing or malformed: None, and the response is still there to read.
+    odd = call(features, server, mode, lambda c: c.things.with_raw_response.update(id="t")).typed_headers
+    assert odd == features.resources.things.UpdateHeaders(None, None, None, None, None)
+
+
+def test_typed_headers_have_their_declared_types_for_type_checkers(features: ModuleType, tmp_path: Path) -> None:
+    usage = tmp_path / "usage.py"
+    usage.write_text(
+        "from features_client import AsyncFeatures, Features\n"
+        "def use(c: Features) -> None:\n"
+        "    reveal_type(c.things.with_raw_response.update(id='a').typed_headers.x_rate_limit_remaining)\n"
+        "async def use_async(c: AsyncFeatures) -> None:\n"
+        "    reveal_type((await c.things.with_raw_response.update(id='a')).typed_headers.x_regions)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(usage)],
+        capture_output=True, text=True, check=False, env={**os.environ, "MYPYPATH": str(Path(features.__file__).parents[1])},
+    )
+    assert 'Revealed type is "int | None"' in result.stdout, result.stdout
+    assert 'Revealed type is "list[str] | None"' in result.stdout, result.stdout
