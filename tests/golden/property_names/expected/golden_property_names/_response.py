@@ -14,20 +14,27 @@ from ._exceptions import DEFAULT_REQUEST_ID_HEADERS, APIError, find_request_id
 
 __all__ = [
     "APIResponse",
+    "APIResponseWithHeaders",
     "AsyncStreamedResponse",
     "RAW_RESPONSE_HEADER",
     "STREAMED_RESPONSE_HEADER",
     "StreamedResponse",
     "async_to_raw_response_wrapper",
+    "async_to_raw_response_with_headers_wrapper",
     "async_to_streamed_response_wrapper",
     "parse_response",
+    "read_header",
+    "read_header_list",
     "to_raw_response_wrapper",
+    "to_raw_response_with_headers_wrapper",
     "to_streamed_response_wrapper",
 ]
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 _P = ParamSpec("_P")
+_H = TypeVar("_H")
+_V = TypeVar("_V", str, int, float, bool)
 
 # Private markers: the base client removes them before sending and returns an APIResponse
 # (body read) or a StreamedResponse (body not read yet) instead of the parsed value.
@@ -116,6 +123,56 @@ class APIResponse(Generic[_T]):
 
     def __repr__(self) -> str:
         return f"<APIResponse [{self.status_code}] type={self._cast_to!r}>"
+
+
+class APIResponseWithHeaders(APIResponse[_T], Generic[_T, _H]):
+    """An APIResponse of an operation that declares response headers: `typed_headers` reads them."""
+
+    def __init__(
+        self, response: APIResponse[_T], read_headers: Callable[[httpx.Headers], _H]
+    ) -> None:
+        super().__init__(
+            cast_to=response._cast_to,
+            http_response=response.http_response,
+            stream_factory=response._stream_factory,
+            request_id_headers=response._request_id_headers,
+        )
+        self._read_headers = read_headers
+
+    @property
+    def typed_headers(self) -> _H:
+        """The declared headers, each as its declared type (None when absent or not of that type)."""
+        return self._read_headers(self.http_response.headers)
+
+
+def read_header(headers: httpx.Headers, name: str, kind: type[_V]) -> _V | None:
+    """Header `name` as `kind`; None when it is missing or its value is not of that type.
+
+    A malformed header must not cost the caller the response it came with.
+    """
+    value = headers.get(name)
+    return None if value is None else _convert(value.strip(), kind)
+
+
+def read_header_list(headers: httpx.Headers, name: str, kind: type[_V]) -> list[_V] | None:
+    """An array header (`simple` style: `a,b,c`, or the header repeated) as a list of `kind`."""
+    values = [
+        item.strip() for line in headers.get_list(name) for item in line.split(",") if item.strip()
+    ]
+    if not headers.get_list(name):
+        return None
+    converted = [_convert(item, kind) for item in values]
+    return None if any(item is None for item in converted) else cast(list[_V], converted)
+
+
+def _convert(value: str, kind: type[_V]) -> _V | None:
+    if kind is bool:
+        flag = {"true": True, "false": False}.get(value.lower())
+        return cast(_V, flag)
+    try:
+        return kind(value)
+    except ValueError:
+        return None
 
 
 class StreamedResponse(Generic[_T]):
@@ -248,6 +305,32 @@ def async_to_raw_response_wrapper(
     async def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> APIResponse[_R]:
         _with_raw_header(kwargs)
         return cast(APIResponse[_R], await func(*args, **kwargs))
+
+    return wrapped
+
+
+def to_raw_response_with_headers_wrapper(
+    func: Callable[_P, _R], read_headers: Callable[[httpx.Headers], _H]
+) -> Callable[_P, APIResponseWithHeaders[_R, _H]]:
+    """`to_raw_response_wrapper` for an operation whose response declares headers."""
+    raw = to_raw_response_wrapper(func)
+
+    @functools.wraps(func)
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> APIResponseWithHeaders[_R, _H]:
+        return APIResponseWithHeaders(raw(*args, **kwargs), read_headers)
+
+    return wrapped
+
+
+def async_to_raw_response_with_headers_wrapper(
+    func: Callable[_P, Awaitable[_R]], read_headers: Callable[[httpx.Headers], _H]
+) -> Callable[_P, Awaitable[APIResponseWithHeaders[_R, _H]]]:
+    """`async_to_raw_response_wrapper` for an operation whose response declares headers."""
+    raw = async_to_raw_response_wrapper(func)
+
+    @functools.wraps(func)
+    async def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> APIResponseWithHeaders[_R, _H]:
+        return APIResponseWithHeaders(await raw(*args, **kwargs), read_headers)
 
     return wrapped
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from typing import IO, Final, Literal, TypeAlias
 
@@ -20,6 +21,7 @@ __all__ = [
     "Timeout",
     "header_values",
     "strip_not_given",
+    "warn_deprecated_arguments",
 ]
 
 
@@ -72,3 +74,19 @@ def header_values(mapping: Mapping[str, object]) -> dict[str, str]:
         for key, value in mapping.items()
         if value is not None and not isinstance(value, NotGiven)
     }
+
+
+def warn_deprecated_arguments(given: Mapping[str, object], call: str) -> None:
+    """One `DeprecationWarning` naming the deprecated arguments of `call` the caller passed.
+
+    Raised at the caller's line: two frames up is the code that called the generated method.
+    """
+    passed = [name for name, value in given.items() if not isinstance(value, NotGiven)]
+    if passed:
+        names = ", ".join(passed)
+        verb = "are" if len(passed) > 1 else "is"
+        warnings.warn(
+            f"argument{'s' * (len(passed) > 1)} {names} of {call} {verb} deprecated",
+            DeprecationWarning,
+            stacklevel=3,
+        )
