@@ -127,7 +127,9 @@ class APIResponse(Generic[_T]):
 class APIResponseWithHeaders(APIResponse[_T], Generic[_T, _H]):
     """An APIResponse of an operation that declares response headers: `typed_headers` reads them."""
 
-    def __init__(self, response: APIResponse[_T], read_headers: Callable[[httpx.Headers], _H]) -> None:
+    def __init__(
+        self, response: APIResponse[_T], read_headers: Callable[[httpx.Headers], _H]
+    ) -> None:
         super().__init__(
             cast_to=response._cast_to,
             http_response=response.http_response,
@@ -153,7 +155,9 @@ def read_header(headers: httpx.Headers, name: str, kind: type[_V]) -> _V | None:
 
 def read_header_list(headers: httpx.Headers, name: str, kind: type[_V]) -> list[_V] | None:
     """An array header (`simple` style: `a,b,c`, or the header repeated) as a list of `kind`."""
-    values = [item.strip() for line in headers.get_list(name) for item in line.split(",") if item.strip()]
+    values = [
+        item.strip() for line in headers.get_list(name) for item in line.split(",") if item.strip()
+    ]
     if not headers.get_list(name):
         return None
     converted = [_convert(item, kind) for item in values]

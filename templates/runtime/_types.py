@@ -84,4 +84,8 @@ def warn_deprecated_arguments(given: Mapping[str, object], call: str) -> None:
     if passed:
         names = ", ".join(passed)
         verb = "are" if len(passed) > 1 else "is"
-        warnings.warn(f"argument{'s' * (len(passed) > 1)} {names} of {call} {verb} deprecated", DeprecationWarning, stacklevel=3)
+        warnings.warn(
+            f"argument{'s' * (len(passed) > 1)} {names} of {call} {verb} deprecated",
+            DeprecationWarning,
+            stacklevel=3,
+        )

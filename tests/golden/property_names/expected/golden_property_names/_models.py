@@ -287,9 +287,8 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 
 def _construct_partial(model: type[BaseModel], data: Mapping[str, object]) -> BaseModel:
-    if (
-        not model.__pydantic_complete__
-    ):  # field types defined after the class (cycles) are resolved now
+    # Field types defined after the class (a cycle) are resolved now.
+    if not model.__pydantic_complete__:
         model.model_rebuild(raise_errors=False)
     values: dict[str, object] = {}
     known: set[str] = set()
