@@ -42,8 +42,26 @@ def spec_file(argument: str) -> Iterator[Path]:
         raise SpecError([Problem(argument, None, None, f"git archive failed: {archive.stderr.decode(errors='replace').strip()}")])
     with tempfile.TemporaryDirectory(prefix="orgen-rev-") as temporary:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(temporary, filter="data")
+            _extract(tar, Path(temporary))
         yield Path(temporary, *relative.parts)
+
+
+def _extract(tar: tarfile.TarFile, folder: Path) -> None:
+    """The archive's files and folders written under `folder`, never outside it."""
+    if hasattr(tarfile, "data_filter"):
+        tar.extractall(folder, filter="data")
+        return
+    # Pythons before 3.11.4 have no extraction filters: plain files and folders only, by hand.
+    root = folder.resolve()
+    for member in tar.getmembers():
+        target = (root / member.name).resolve()
+        if not target.is_relative_to(root):
+            continue
+        if member.isdir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif member.isfile() and (content := tar.extractfile(member)) is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content.read())
 
 
 def _git(*args: str, argument: str) -> str:
