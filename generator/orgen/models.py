@@ -81,6 +81,10 @@ def _update(
     when that cannot give the text a whole generation gives (the caller then generates it all)."""
     flat = document["components"]["schemas"]
     dirty = {name for name in flat if name not in before or _group_key(before, name) != _group_key_now(before, keys, name)}
+    # A schema whose classes held such names last time most likely holds them again: a whole run
+    # then comes sooner, without a partial run first.
+    if _made_unique({name: old_blocks[name] for name in dirty if old_blocks.get(name)}, old_blocks, flat):
+        return None
     for _ in range(3):
         if len(dirty) > len(flat) // 2:
             return None  # most of it changed: one whole run is quicker
