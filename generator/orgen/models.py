@@ -182,11 +182,6 @@ def _group_key_now(units: dict[str, Any], keys: dict[str, str], name: str) -> st
     return digest(f"{member}={keys[member]}" if member in keys else member for member in _unit(units[name])[1])
 
 
-def _tied_to_kept(units: dict[str, Any], name: str, kept: set[str]) -> bool:
-    """Whether a schema generated again now shares its classes with one taken from the last build."""
-    return any(member in kept for member in _unit(units["units"][name])[1])
-
-
 def _blocks_from(earlier: Earlier, units: dict[str, Any]) -> dict[str, list[Block]] | None:
     names = {name: _unit(line)[2] for name, line in units.items()}
     blocks = {name: [Block(cls, needs, "") for cls, needs in found] for name, found in names.items()}
