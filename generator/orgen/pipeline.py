@@ -95,9 +95,9 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     # The models library is the slowest stage: when its input is what the last build gave it and
     # its output is still on disk as written, that output is used again.
     models_path = PurePosixPath(api.package) / "models.py"
-    models_input = _models_input(api, templates, spec.name)
-    kept_models = reuse.models(models_path, models_input)
     models_code = _models_code(api, templates)
+    models_input = _models_input(api, templates, spec.name, models_code)
+    kept_models = reuse.models(models_path, models_input)
     earlier = None if kept_models else reuse.model_units(models_path)
     # The models library is also the longest stage: it runs in a worker process while the rest of
     # the package is rendered and formatted, with the version the last build recorded (an update
@@ -342,21 +342,17 @@ def _generated_note(made: ModelsText, api: Api) -> str:
     return f" (for {made.generated} of {len(schemas)} schemas)"
 
 
-def _models_input(api: Api, templates: Path, spec_name: str) -> str:
-    """A hash of everything the models' text depends on: their schemas in order, the package they
-    import from, orgen's model templates, code and version, and the spec's name (in the header).
+def _models_input(api: Api, templates: Path, spec_name: str, code: str | None = None) -> str:
+    """A hash of everything the models' text depends on: what `_models_code` hashes (`code`, when
+    already known), the spec's name (in the header) and the schemas in order.
 
     The libraries that write the models' text are pinned in pyproject.toml, so their versions are
     the same on every machine and the manifest reads the same everywhere; they are in the hash, so
     models.py written by another version is never kept.
     """
     digest = hashlib.sha256()
-    for part in (__version__, spec_name, api.package, *_TEXT_LIBRARIES):
+    for part in (code or _models_code(api, templates), spec_name, json.dumps(api.model_document, default=str)):
         digest.update(part.encode("utf-8") + b"\0")
-    sources = [*sorted((templates / "models").glob("*")), *(Path(__file__).parent / name for name in _MODELS_CODE)]
-    for source in sources:
-        digest.update(source.name.encode("utf-8") + b"\0" + source.read_bytes() + b"\0")
-    digest.update(json.dumps(api.model_document, default=str).encode("utf-8"))
     return digest.hexdigest()
 
 
