@@ -77,6 +77,14 @@ def pascal(text: str, fallback: str = "Model") -> ClassName:
     return ClassName(name)
 
 
+def name_part(text: str, fallback: str) -> str:
+    """`text` spelled as part of a PascalCase name (`reasoning_effort` → `ReasoningEffort`): made safe
+    only as a whole name is (`pascal`), so a part may be a word a whole name could not (`Field`)."""
+    if _PASCAL.match(str(text)):
+        return str(text)
+    return "".join(word[:1].upper() + word[1:] for word in words(text)) or fallback
+
+
 def module_name(text: str, fallback: str) -> PyName:
     """A snake_case name for a module or package: `snake`, cut at a word boundary when very long."""
     name = snake(text, fallback)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from .config import Config
 from .escape import literal
+from .inline_classes import hoist_inline_classes
 from .ir import CLIENT_MODULE_NAMES, PACKAGE_EXPORTS, Api, Auth, ModelInfo, Operation, Pagination, Param, Resource, ResponseHeader, Stream, TypedDictDef, TypedDictField
 from .names import ClassName, PyName, module_name, pascal, snake, unique, unique_classes, words
 from .normalize import HTTP_METHODS, STREAM_EXTENSION, deref
@@ -83,6 +84,7 @@ class Planner:
         for name, schema in self.schemas.items():
             self.model_schemas[self.classes[name]] = self._rewrite_refs(schema)
         resources = self._resources()
+        self.model_schemas = hoist_inline_classes(self.model_schemas)
         models = [self._model_info(name, schema) for name, schema in sorted(self.model_schemas.items())]
         return Api(
             title=title,

@@ -36,7 +36,7 @@ def _visit(node: Any, hint: str, taken: set[str], hoisted: dict[str, Any]) -> No
     for keyword in ("oneOf", "anyOf"):
         members = node.get(keyword)
         if isinstance(members, list):
-            tags = [_tag(member) for member in members]
+            tags = [member_tag(member) for member in members]
             named = [tag for tag in tags if tag is not None]
             hoist = len(named) >= 2 and len(set(named)) == len(named)
             for index, (member, tag) in enumerate(zip(members, tags)):
@@ -62,7 +62,7 @@ def member_hint(hint: str, member: Any, index: int) -> str:
     """The name of an inline union member that does not move when its siblings are added, removed
     or reordered: after its tag, else its title, else its required (else all) property names, and
     a list member `List`. Only a member with none of those is named by its position."""
-    tag = _tag(member)
+    tag = member_tag(member)
     if tag is not None:
         return hint + pascal(tag, "Variant")
     if isinstance(member, dict):
@@ -78,7 +78,7 @@ def member_hint(hint: str, member: Any, index: int) -> str:
     return f"{hint}{index}"
 
 
-def _tag(member: Any) -> str | None:
+def member_tag(member: Any) -> str | None:
     """The literal value of an inline object member's tag property, if it has one."""
     if not isinstance(member, dict) or "$ref" in member or not isinstance(member.get("properties"), dict):
         return None
