@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 from .config import Config
-from .escape import literal
 from .ir import CLIENT_MODULE_NAMES, PACKAGE_EXPORTS, Api, Auth, ModelInfo, Operation, Pagination, Param, Resource, ResponseHeader, Stream, TypedDictDef, TypedDictField
 from .names import ClassName, PyName, module_name, pascal, snake, unique, unique_classes, words
 from .normalize import HTTP_METHODS, STREAM_EXTENSION, deref
 from .pointer import follow, join
 from .problems import Problems
+from .typeexpr import BOOL, BYTES, FILE, FLOAT, INT, NONE, OBJECT, STR, DictOf, ListOf, LiteralOf, MappingOf, Model, Params, SequenceOf, TypeExpr, members, optional, union
 from .variants import member_hint
 
 SCHEMA_PREFIX = "#/components/schemas/"
@@ -353,7 +353,7 @@ class Planner:
                 isinstance(resolved, dict) and resolved.get("type") == "array" and _is_binary(deref(self.document, resolved.get("items")))
             )
             if is_file:
-                annotation = "Sequence[FileTypes]" if resolved.get("type") == "array" else "FileTypes"
+                annotation: TypeExpr = SequenceOf(FILE) if resolved.get("type") == "array" else FILE
             else:
                 annotation = self._input_type(prop, f"{hint}{pascal(str(prop_name))}")
             params.append(
@@ -385,7 +385,7 @@ class Planner:
             if not any(_JSON_TYPES.match(str(t)) for t in content):
                 return Stream(None, self._output_type(event, hint + "Event"))
             # Both JSON and SSE: a boolean body field named `stream` chooses between them.
-            switch = next((p for p in params if p.wire_name == "stream" and p.location == "body" and p.annotation.startswith("bool")), None)
+            switch = next((p for p in params if p.wire_name == "stream" and p.location == "body" and members(p.annotation)[0] == BOOL), None)
             return Stream(switch.name, self._output_type(event, hint + "Event")) if switch else None
         return None
 
@@ -424,7 +424,7 @@ class Planner:
         limit = by_wire.get(inputs.get("limit", "")) if kind != "cursor" else None
         return Pagination(kind, by_wire[inputs[kind]], limit, results, next_cursor, item_type)
 
-    def _page_item_type(self, operation: dict[str, Any], results: tuple[str, ...]) -> str | None:
+    def _page_item_type(self, operation: dict[str, Any], results: tuple[str, ...]) -> TypeExpr | None:
         """The annotation of one item of the list at `results` in the JSON success body (for a
         union body, of the members that have that list)."""
         for _, response in success_responses(self.document, operation):
@@ -432,10 +432,10 @@ class Planner:
             if json_type is None or not results:
                 continue
             found = self._items_at(schema, results, "", 0)
-            return " | ".join(dict.fromkeys(found)) if found else None
+            return union(found) if found else None
         return None
 
-    def _items_at(self, schema: Any, path: tuple[str, ...], hint: str, depth: int) -> list[str]:
+    def _items_at(self, schema: Any, path: tuple[str, ...], hint: str, depth: int) -> list[TypeExpr]:
         schema = deref(self.document, schema)
         if not isinstance(schema, dict) or depth > 8:
             return []
@@ -450,7 +450,7 @@ class Planner:
             return []
         return self._items_at(properties[path[0]], path[1:], pascal(path[0]), depth + 1)
 
-    def _errors(self, operation: dict[str, Any], hint: str) -> list[tuple[str, str]]:
+    def _errors(self, operation: dict[str, Any], hint: str) -> list[tuple[str, TypeExpr]]:
         """The model of each error status whose body the spec declares as JSON."""
         found = []
         for status, response in sorted((str(k).upper(), v) for k, v in (operation.get("responses") or {}).items()):
@@ -460,22 +460,22 @@ class Planner:
             _, schema = json_body(response.get("content") if isinstance(response, dict) else None)
             if schema:
                 annotation = self._output_type(schema, f"{hint}Error{pascal(status.lower())}")
-                if annotation not in ("object", "Any", "None"):
+                if annotation not in (OBJECT, NONE):
                     found.append((status.lower() if status == "DEFAULT" else status, annotation))
         return found
 
-    def _response_type(self, operation: dict[str, Any], pointer: str, hint: str) -> str:
+    def _response_type(self, operation: dict[str, Any], pointer: str, hint: str) -> TypeExpr:
         for _, response in success_responses(self.document, operation):
             content = response.get("content") or {}
             json_type, schema = json_body(content)
             if json_type is not None:
-                return self._output_type(schema, hint + "Response") if schema else "object"
+                return self._output_type(schema, hint + "Response") if schema else OBJECT
             if not content or set(content) == {_SSE}:
                 continue
             if any(str(t).startswith("text/") for t in content if t != _SSE):
-                return "str"
-            return "bytes"  # audio/*, video/mp4, application/octet-stream, ...: the body as is
-        return "None"
+                return STR
+            return BYTES  # audio/*, video/mp4, application/octet-stream, ...: the body as is
+        return NONE
 
     def _accept(self, operation: dict[str, Any]) -> str | None:
         """The media types of a non-JSON success body (the response `_response_type` picks), for Accept.
@@ -530,7 +530,7 @@ class Planner:
                 stack.extend(node)
         return result
 
-    def _output_type(self, schema: Any, hint: str, visiting: frozenset[str] = frozenset()) -> str:
+    def _output_type(self, schema: Any, hint: str, visiting: frozenset[str] = frozenset()) -> TypeExpr:
         """The annotation of a parsed response value.
 
         Unions (inline or named) come back as plain unions of their members rather than as
@@ -538,84 +538,86 @@ class Planner:
         member whose literal tag matches.
         """
         if not isinstance(schema, dict):
-            return "object"
-        nullable = " | None" if schema.get("nullable") else ""
+            return OBJECT
+        found = self._output_expr(schema, hint, visiting)
+        return optional(found) if schema.get("nullable") and found != OBJECT else found
+
+    def _output_expr(self, schema: dict[str, Any], hint: str, visiting: frozenset[str]) -> TypeExpr:
+        """`_output_type` of `schema`, before its `nullable`."""
         ref = schema.get("$ref")
         if isinstance(ref, str):
             target = deref(self.document, schema)
             if isinstance(target, dict) and _is_union(target) and not target.get("properties") and ref not in visiting:
-                return self._output_type(target, hint, visiting | {ref}) + nullable
-            return f"_models.{self._ref_class(ref)}{nullable}"
+                return self._output_type(target, hint, visiting | {ref})
+            return Model(self._ref_class(ref))
         kind = schema.get("type")
         if kind == "array":
-            return f"List[{self._output_type(schema.get('items') or {}, hint + 'Item', visiting)}]{nullable}"
+            return ListOf(self._output_type(schema.get("items") or {}, hint + "Item", visiting))
         if kind in _PRIMITIVES and "enum" not in schema and "const" not in schema:
-            return _PRIMITIVES[kind] + nullable
+            return _PRIMITIVES[kind]
         if kind == "object" and not schema.get("properties") and not _is_union(schema):
             extra = schema.get("additionalProperties")
-            value = self._output_type(extra, hint + "Value") if isinstance(extra, dict) and extra else "object"
-            return f"Dict[str, {value}]{nullable}"
+            return DictOf(self._output_type(extra, hint + "Value") if isinstance(extra, dict) and extra else OBJECT)
         if not schema or set(schema) <= {"description", "title", "nullable", "example", "examples"}:
-            return "object"
+            return OBJECT
         variants = schema.get("oneOf") or schema.get("anyOf")
         if isinstance(variants, list) and variants and not schema.get("properties"):
-            members = [self._output_type(v, member_hint(hint, v, i), visiting) for i, v in enumerate(variants)]
-            return " | ".join(dict.fromkeys(members + (["None"] if nullable else [])))
-        return f"_models.{self._hoist(repr(id(schema)), schema, hint)}{nullable}"
+            return union(self._output_type(v, member_hint(hint, v, i), visiting) for i, v in enumerate(variants))
+        return Model(self._hoist(repr(id(schema)), schema, hint))
 
-    def _input_type(self, schema: Any, hint: str, visiting: frozenset[str] = frozenset()) -> str:
+    def _input_type(self, schema: Any, hint: str, visiting: frozenset[str] = frozenset()) -> TypeExpr:
         """The annotation of an argument: plain values, dicts shaped as TypedDicts, or models."""
         if not isinstance(schema, dict):
-            return "object"
+            return OBJECT
         parts = self._input_parts(schema, hint, visiting)
         if schema.get("nullable"):
-            parts.append("None")
-        return " | ".join(dict.fromkeys(parts)) or "object"
+            parts.append(NONE)
+        return union(parts, empty=OBJECT)
 
-    def _input_parts(self, schema: dict[str, Any], hint: str, visiting: frozenset[str]) -> list[str]:
+    def _input_parts(self, schema: dict[str, Any], hint: str, visiting: frozenset[str]) -> list[TypeExpr]:
         ref = schema.get("$ref")
         if isinstance(ref, str):
             target = deref(self.document, schema)
             if _is_object(target):
-                return [self._typed_dict(ref, target, self._ref_class(ref)), f"_models.{self._ref_class(ref)}"]
+                return [self._typed_dict(ref, target, self._ref_class(ref)), Model(self._ref_class(ref))]
             if ref in visiting or not isinstance(target, dict):
-                return ["object"]
-            return self._input_parts(target, hint, visiting | {ref}) + (["None"] if target.get("nullable") else [])
+                return [OBJECT]
+            return self._input_parts(target, hint, visiting | {ref}) + ([NONE] if target.get("nullable") else [])
         if "const" in schema and _is_literal(schema["const"]):
-            return [f"Literal[{literal(schema['const'])}]"]
+            return [LiteralOf((schema["const"],))]
         enum = schema.get("enum")
         if isinstance(enum, list) and enum and all(_is_literal(v) for v in enum):
-            values = [v for v in enum if v is not None]
-            parts = [f"Literal[{', '.join(literal(v) for v in values)}]"] if values else []
-            return parts + (["None"] if None in enum else [])
+            values = tuple(v for v in enum if v is not None)
+            parts: list[TypeExpr] = [LiteralOf(values)] if values else []
+            return parts + ([NONE] if None in enum else [])
         for keyword in ("oneOf", "anyOf"):
             if isinstance(schema.get(keyword), list):
                 return [
                     part
                     for index, variant in enumerate(schema[keyword])
-                    for part in split_union(self._input_type(variant, member_hint(hint, variant, index), visiting))
+                    for part in members(self._input_type(variant, member_hint(hint, variant, index), visiting))
                 ]
         if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1 and not schema.get("properties"):
-            return split_union(self._input_type(schema["allOf"][0], hint, visiting))
+            return list(members(self._input_type(schema["allOf"][0], hint, visiting)))
         kind = schema.get("type")
         if isinstance(kind, list):
             return [part for k in kind for part in self._input_parts({**schema, "type": k}, hint, visiting)]
         if kind == "string" and schema.get("format") == "binary":
-            return ["bytes"]
+            return [BYTES]
         if kind in _PRIMITIVES:
             return [_PRIMITIVES[kind]]
         if kind == "array":
-            return [f"Sequence[{self._input_type(schema.get('items') or {}, hint + 'Item', visiting)}]"]
+            return [SequenceOf(self._input_type(schema.get("items") or {}, hint + "Item", visiting))]
         if _is_object(schema):
             return [self._typed_dict(repr(id(schema)), schema, ClassName(hint))]
         extra = schema.get("additionalProperties")
         if kind == "object" and isinstance(extra, dict) and extra:
-            return [f"Mapping[str, {self._input_type(extra, hint + 'Value', visiting)}]"]
+            return [MappingOf(self._input_type(extra, hint + "Value", visiting))]
         if kind == "object" or schema.get("allOf"):
-            return ["Mapping[str, object]"]
-        return ["object"]
+            return [MappingOf(OBJECT)]
+        return [OBJECT]
 
-    def _typed_dict(self, key: str, schema: dict[str, Any], owner: ClassName) -> str:
+    def _typed_dict(self, key: str, schema: dict[str, Any], owner: ClassName) -> Params:
         if key not in self.typed_dicts:
             name = ClassName(unique(f"{owner}Param", self.typed_dict_names))
             definition = TypedDictDef(name, str(schema.get("description") or ""), [])
@@ -632,7 +634,7 @@ class Planner:
                         description=str(prop.get("description") or "") if isinstance(prop, dict) else "",
                     )
                 )
-        return f"_params.{self.typed_dicts[key].name}"
+        return Params(self.typed_dicts[key].name)
 
     def _model_info(self, name: str, schema: Any) -> ModelInfo:
         schema = schema if isinstance(schema, dict) else {}
@@ -647,7 +649,7 @@ class Planner:
         self.problems.warn(file, line, pointer, message)
 
 
-_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+_PRIMITIVES: dict[str, TypeExpr] = {"string": STR, "integer": INT, "number": FLOAT, "boolean": BOOL, "null": NONE}
 
 
 def _header_kind(schema: Any) -> Literal["str", "int", "float", "bool"]:
@@ -748,21 +750,6 @@ def _schema_of_content(content: Any) -> dict[str, Any] | None:
 def plan(document: dict[str, Any], config: Config, problems: Problems, where: Any) -> Api:
     """The IR of the client for a normalized `document`."""
     return Planner(document, config, problems, where).plan()
-
-
-def split_union(annotation: str) -> list[str]:
-    """The members of a union annotation, splitting only outside brackets."""
-    parts, depth, start = [], 0, 0
-    for index, char in enumerate(annotation):
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-        elif depth == 0 and annotation.startswith(" | ", index):
-            parts.append(annotation[start:index])
-            start = index + 3
-    parts.append(annotation[start:])
-    return [part for part in parts if part]
 
 
 def _resource_name(text: str) -> PyName:

@@ -21,6 +21,7 @@ from orgen.normalize import deref
 from orgen.pipeline import load_normalized
 from orgen.plan import plan
 from orgen.problems import Problems
+from orgen.typeexpr import TypeExpr, render
 from orgen.values import Values
 
 
@@ -139,11 +140,11 @@ class CallBuilder:
 # -- checking results against the declared return type ---------------------------------------------
 
 
-def declared_type(package: str, planned: Operation, annotation: str | None = None) -> Any:
+def declared_type(package: str, planned: Operation, annotation: TypeExpr | None = None) -> Any:
     """The runtime type behind the return annotation the generator wrote for `planned`."""
     module = sys.modules[f"{package}.resources.{planned.resource}"]
-    # The annotation is generated text, evaluated in the namespace of the module it was written into.
-    return eval(annotation or planned.response_type, vars(module))
+    # The annotation as generated text, evaluated in the namespace of the module it was written into.
+    return eval(render(annotation or planned.response_type), vars(module))
 
 
 def conforms(value: Any, annotation: Any) -> bool:
