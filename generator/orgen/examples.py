@@ -15,7 +15,7 @@ from typing import Any, Literal
 from .ir import Api, Example, Operation
 from .names import PyName
 from .normalize import STREAM_EXTENSION, deref
-from .plan import json_media, sse_payload, success_responses
+from .planning.media import json_media, sse_payload, success_responses
 from .typeexpr import BYTES, NONE, STR, SequenceOf, render
 from .values import Made, Values, spec_example
 
