@@ -20,7 +20,6 @@ from orgen.ir import Operation
 from orgen.normalize import deref
 from orgen.pipeline import load_normalized
 from orgen.plan import plan
-from orgen.problems import Problems
 from orgen.typeexpr import TypeExpr, render
 from orgen.values import Values
 
@@ -45,8 +44,8 @@ def spec_operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, 
 def planned_operations(root: Path, spec: Path, package: str) -> dict[str, Operation]:
     """orgen's plan for `spec` with the repo's `[tool.orgen]` settings, by operationId."""
     config = load_config(root).with_options(package_name=package)
-    document, normalized = load_normalized(spec, config)
-    api = plan(normalized, config, Problems(), document.where)
+    document, normalized, problems = load_normalized(spec, config)
+    api = plan(normalized, config, problems, document.where)
     return {op.operation_id: op for op in api.operations}
 
 
