@@ -111,10 +111,10 @@ _CONTAINERS = {SequenceOf: "Sequence", ListOf: "List", MappingOf: "Mapping", Dic
 _MODULES: dict[Module, tuple[str, str]] = {"resource": ("_models.", "_params."), "params": ("_models.", ""), "docs": ("models.", "params.")}
 
 
-def union(members: Iterable[TypeExpr], empty: TypeExpr | None = None) -> TypeExpr:
-    """The union of `members`: nested unions flattened, repeats dropped (first place kept), a single
-    member as itself; no members give `empty` (a union of nothing is no type)."""
-    flat = tuple(dict.fromkeys(part for member in members for part in (member.members if isinstance(member, UnionOf) else (member,))))
+def union(parts: Iterable[TypeExpr], empty: TypeExpr | None = None) -> TypeExpr:
+    """The union of `parts`: nested unions flattened, repeats dropped (first place kept), a single
+    member as itself; no parts give `empty` (a union of nothing is no type)."""
+    flat = tuple(dict.fromkeys(member for part in parts for member in members(part)))
     if not flat:
         if empty is None:
             raise ValueError("a union needs at least one member")
