@@ -23,6 +23,7 @@ PASS_CASES = {
     "stream_flag": ["x-orgen-stream:"],
     "bearer_header": ["scheme: bearer"],
     "default_server": ["url: https://api.example.com/v1"],
+    "tagged_variants": ["- $ref: '#/components/schemas/ListToolsResponseToolsBash20250124'", "    ListToolsResponseToolsWebSearch:"],
     "annotated_refs": [
         "shape:\n          $ref: '#/components/schemas/Shape'\n          description: The shape to draw.",
         "          - final\n          nullable: true",

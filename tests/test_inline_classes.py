@@ -7,9 +7,14 @@ from typing import Any
 
 import pytest
 
-from orgen.inline_classes import hoist_inline_classes, makes_class, singular
+from orgen.planning.inline_classes import hoist_inline_classes as hoist, makes_class, singular
+from orgen.planning.registry import ClassRegistry
 
 REF = "#/components/schemas/"
+
+
+def _hoist(schemas: dict[str, Any]) -> dict[str, Any]:
+    return hoist(schemas, ClassRegistry(schemas))
 
 
 def test_a_field_class_is_named_after_its_parent_and_keeps_the_field_keywords_at_its_place() -> None:
@@ -21,7 +26,7 @@ def test_a_field_class_is_named_after_its_parent_and_keeps_the_field_keywords_at
             },
         }
     }
-    result = hoist_inline_classes(schemas)
+    result = _hoist(schemas)
     assert result["Job"]["properties"]["state"] == {"$ref": REF + "JobState", "description": "Where it is.", "nullable": True, "default": "queued"}
     assert result["JobState"] == {"description": "Where it is.", "type": "string", "enum": ["queued", "done"]}
 
@@ -30,13 +35,13 @@ def test_names_follow_from_the_place_alone_whatever_other_schemas_hold() -> None
     usage = {"allOf": [{"$ref": REF + "Usage"}, {"type": "object", "properties": {"frames": {"type": "integer"}}}]}
     alone = {"Result": {"type": "object", "properties": {"usage": copy.deepcopy(usage)}}, "Usage": {"type": "object", "properties": {"n": {"type": "integer"}}}}
     crowded = {**copy.deepcopy(alone), "Other": {"type": "object", "properties": {"usage": copy.deepcopy(usage)}}}
-    assert hoist_inline_classes(alone)["Result"]["properties"]["usage"] == {"$ref": REF + "ResultUsage"}
-    assert hoist_inline_classes(crowded)["Result"]["properties"]["usage"] == {"$ref": REF + "ResultUsage"}
+    assert _hoist(alone)["Result"]["properties"]["usage"] == {"$ref": REF + "ResultUsage"}
+    assert _hoist(crowded)["Result"]["properties"]["usage"] == {"$ref": REF + "ResultUsage"}
 
 
 def test_a_field_inside_an_all_of_part_is_named_after_the_schema() -> None:
     schemas = {"FrameImage": {"allOf": [{"$ref": REF + "Image"}, {"properties": {"frame_type": {"type": "string", "enum": ["first", "last"]}}}]}}
-    assert "FrameImageFrameType" in hoist_inline_classes(schemas)
+    assert "FrameImageFrameType" in _hoist(schemas)
 
 
 def test_of_two_places_wanting_one_name_the_shallower_has_it() -> None:
@@ -50,7 +55,7 @@ def test_of_two_places_wanting_one_name_the_shallower_has_it() -> None:
             },
         }
     }
-    result = hoist_inline_classes(schemas)
+    result = _hoist(schemas)
     assert result["Request"]["properties"]["quality_level"] == {"$ref": REF + "RequestQualityLevel"}
     assert result["RequestQuality"]["properties"]["level"] == {"$ref": REF + "RequestQualityLevel2"}
 
@@ -61,7 +66,7 @@ def test_items_take_the_singular_and_a_top_level_list_is_not_named_twice() -> No
         "Result": {"type": "object", "properties": {"failed_frames": {"type": "array", "items": dict(item)}}},
         "Matrix": {"type": "array", "items": dict(item)},
     }
-    result = hoist_inline_classes(schemas)
+    result = _hoist(schemas)
     assert {"ResultFailedFrame", "MatrixItem"} <= set(result)
 
 
@@ -89,7 +94,7 @@ def test_union_members_are_named_by_tag_or_as_the_one_class_of_the_union() -> No
         },
         "Engine": {"oneOf": [{"type": "string", "enum": ["fast", "slow"]}, {"type": "string", "const": "old"}]},
     }
-    result = hoist_inline_classes(schemas)
+    result = _hoist(schemas)
     assert result["Tool"]["properties"]["crop"]["oneOf"][1] == {"$ref": REF + "ToolCrop"}
     assert [m["$ref"] for m in result["Tool"]["properties"]["kind"]["oneOf"]] == [REF + "ToolKindBash", REF + "ToolKindWeb"]
     assert result["Engine"]["oneOf"][0] == {"$ref": REF + "EngineEnum"}  # `Engine` is the union's own

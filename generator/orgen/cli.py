@@ -148,7 +148,7 @@ def normalize(spec: Path, as_json: bool, **options: Any) -> None:
     try:
         from .pipeline import load_normalized
 
-        _, document = load_normalized(spec, config)
+        _, document, _ = load_normalized(spec, config)
     except SpecError as error:
         _fail(error.problems)
     if as_json:

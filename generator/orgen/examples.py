@@ -15,7 +15,8 @@ from typing import Any, Literal
 from .ir import Api, Example, Operation
 from .names import PyName
 from .normalize import STREAM_EXTENSION, deref
-from .plan import json_media, sse_payload, success_responses
+from .planning.media import json_media, sse_payload, success_responses
+from .typeexpr import BYTES, NONE, STR, SequenceOf, render
 from .values import Made, Values, spec_example
 
 UPLOAD = ("example.txt", b"example file content\n", "text/plain")
@@ -76,7 +77,7 @@ class _Builder:
                 continue
             part: Made | None = None
             if param.location == "file":
-                many = param.annotation.startswith("Sequence[")
+                many = isinstance(param.annotation, SequenceOf)
                 part = Made([UPLOAD] if many else UPLOAD, False, True)
             elif param.location == "body" and self.op.body == "json-value":
                 if body_example is not None:
@@ -163,14 +164,14 @@ class _Builder:
                 continue
             made = self._payload(media, media.get("schema"))
             return {"status": status, "content_type": "application/json", "body": made.value}, made
-        if kind in ("bytes", "str"):
+        if kind in (BYTES, STR):
             media_type = next((str(t) for t in (chosen[0][1].get("content") or {}) if t != "text/event-stream"), "") if chosen else ""
-            concrete = media_type if media_type and "*" not in media_type else ("text/plain" if kind == "str" else "application/octet-stream")
+            concrete = media_type if media_type and "*" not in media_type else ("text/plain" if kind == STR else "application/octet-stream")
             media = (chosen[0][1].get("content") or {}).get(media_type) or {} if chosen else {}
             text = spec_example(media) if isinstance(media, dict) else None
-            body = text if isinstance(text, str) and kind == "str" else "example" if kind == "str" else _BINARY_BODY
-            return {"status": status, "content_type": concrete, "body": body}, Made(body, isinstance(text, str) and kind == "str", True)
-        return {"status": 204 if status == 200 and kind == "None" and not chosen else status, "content_type": "", "body": None}, None
+            body = text if isinstance(text, str) and kind == STR else "example" if kind == STR else _BINARY_BODY
+            return {"status": status, "content_type": concrete, "body": body}, Made(body, isinstance(text, str) and kind == STR, True)
+        return {"status": 204 if status == 200 and kind == NONE and not chosen else status, "content_type": "", "body": None}, None
 
     def _payload(self, media: dict[str, Any], schema: Any) -> Made:
         given = spec_example(media)
@@ -199,7 +200,7 @@ class _Builder:
         """The first declared JSON error: its status, the exception it raises and a body."""
         if not self.op.errors:
             return None
-        declared, _ = self.op.errors[0]
+        declared, annotation = self.op.errors[0]
         status = _status(declared, 500)
         responses = self.operation.get("responses") or {}
         key = next((k for k in responses if str(k).upper() == declared.upper()), declared)
@@ -207,7 +208,7 @@ class _Builder:
         _, media = json_media(response.get("content") if isinstance(response, dict) else None)
         body = self._payload(media, media.get("schema")).value
         exception = STATUS_ERRORS.get(status, "InternalServerError" if status >= 500 else "APIStatusError")
-        return {"status": status, "content_type": "application/json", "body": body, "exception": exception, "annotation": self.op.errors[0][1]}
+        return {"status": status, "content_type": "application/json", "body": body, "exception": exception, "annotation": render(annotation)}
 
     def _pages(self, answer: dict[str, object], request: dict[str, object]) -> dict[str, object] | None:
         """A paged list over two full pages (then the end): each (expected request, answer), the

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .names import ClassName, PyName
+from .typeexpr import NONE, ListOf, Name, TypeExpr, UnionOf, optional, render
 
 # What the generated package's __init__.py exports besides the two client classes.
 PACKAGE_EXPORTS = (
@@ -23,13 +24,13 @@ Location = Literal["path", "query", "header", "cookie", "body", "file"]
 BodyKind = Literal["none", "json", "json-value", "multipart", "form"]
 
 
-def cast_expression(annotation: str) -> str:
+def cast_expression(annotation: TypeExpr) -> str:
     """The runtime expression a body is parsed into; a union is not a `type`, so it is cast."""
-    if annotation == "None":
+    if annotation == NONE:
         return "type(None)"
-    if " | " in annotation:
-        return f"cast(Any, {annotation})"
-    return annotation
+    if isinstance(annotation, UnionOf):
+        return f"cast(Any, {render(annotation)})"
+    return render(annotation)
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Param:
     name: PyName
     wire_name: str
     location: Location
-    annotation: str  # a type expression built only from safe names and escaped literals
+    annotation: TypeExpr
     required: bool
     description: str = ""
     deprecated: bool = False
@@ -56,9 +57,9 @@ class ResponseHeader:
     description: str = ""
 
     @property
-    def annotation(self) -> str:
+    def annotation(self) -> TypeExpr:
         """None when the response lacks the header or its value is not of the declared type."""
-        return f"List[{self.kind}] | None" if self.many else f"{self.kind} | None"
+        return optional(ListOf(Name(self.kind)) if self.many else Name(self.kind))
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class Stream:
     """How an operation streams: the boolean argument that turns it on and the event type."""
 
     parameter: PyName | None  # None: the operation always streams
-    event_type: str
+    event_type: TypeExpr
 
     @property
     def cast_to(self) -> str:
@@ -98,7 +99,7 @@ class Pagination:
     limit: PyName | None  # the page size argument (offset and page kinds): a short page is the last
     results: tuple[str, ...]  # wire names leading from the response to the list of items
     next_cursor: tuple[str, ...]  # cursor kind: wire names leading to the next page's cursor
-    item_type: str
+    item_type: TypeExpr
     method: PyName = PyName("")  # the iterating method, named once all of the resource's are known
 
 
@@ -152,13 +153,13 @@ class Operation:
     params: list[Param]
     # json: object fields as kwargs; json-value: one `body` kwarg; multipart/form: fields and files
     body: BodyKind
-    response_type: str  # annotation, e.g. "_models.CompletionResponse" or "None"
+    response_type: TypeExpr  # e.g. the model `CompletionResponse`, or `None`
     stream: Stream | None = None
     deprecated: bool = False
     # The Accept header for a success body that is not JSON (e.g. "audio/*"); None: the client's default
     accept: str | None = None
     # Declared JSON error bodies: status ("404", "4XX" or "default") -> annotation of its model
-    errors: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[tuple[str, TypeExpr]] = field(default_factory=list)
     pagination: Pagination | None = None
     example: Example | None = None  # set after planning, from the spec's examples (examples.py)
     response_headers: list[ResponseHeader] = field(default_factory=list)
@@ -230,7 +231,7 @@ class Operation:
     @property
     def returns_union(self) -> bool:
         """A union result comes back typed `Any` from the runtime and is cast to the annotation."""
-        return " | " in self.response_type
+        return isinstance(self.response_type, UnionOf)
 
     @property
     def docstring(self) -> str:
@@ -265,14 +266,14 @@ class Resource:
 @dataclass(frozen=True)
 class TypedDictField:
     wire_name: str
-    annotation: str
+    annotation: TypeExpr
     required: bool
     description: str = ""
 
     @property
     def typed_annotation(self) -> str:
         """The annotation as written inside params.py, where TypedDicts need no module prefix."""
-        annotation = self.annotation.replace("_params.", "")
+        annotation = render(self.annotation, "params")
         return f"Required[{annotation}]" if self.required else annotation
 
 

@@ -13,9 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .pointer import follow, join, split
+from .problems import Problems
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 STREAM_EXTENSION = "x-orgen-stream"
+
+
+def _nowhere(pointer: str) -> tuple[str, int | None]:
+    return "", None
 
 
 @dataclass
@@ -24,6 +29,10 @@ class Context:
 
     base_url: str | None = None
     notes: list[str] = field(default_factory=list)
+    # What the spec's author may want to know about (a repair that dropped a value), located by
+    # `where(pointer)` -> (file, line) in the spec as written.
+    problems: Problems = field(default_factory=Problems)
+    where: Callable[[str], tuple[str, int | None]] = field(default=_nowhere)
 
 
 Pass = Callable[[dict[str, Any], Context], None]
@@ -345,6 +354,24 @@ def default_server(document: dict[str, Any], context: Context) -> None:
     context.notes.append("/servers: base URL taken from configuration")
 
 
+def sanitize_schemas(document: dict[str, Any], context: Context) -> None:
+    """Schemas the models library would turn into code that fails to import or type-check:
+    `default: yes` on a boolean, a `pattern` Python cannot compile, `maximum: ten`, control
+    characters in a description, property names Python reads as one (see sanitize.py)."""
+    from .sanitize import sanitize_schemas as repair  # sanitize reads this module's helpers
+
+    repair(document, context.problems, context.where)
+
+
+def name_tagged_variants(document: dict[str, Any], context: Context) -> None:
+    """`anyOf: [{properties: {type: {const: bash_20250124}, ...}}, ...]` inline in `MessagesRequest.tools`
+    would give classes `MessagesRequestTools1`, ...: each tagged member becomes a component named
+    `MessagesRequestToolsBash20250124`, and the union refers to it (see variants.py)."""
+    from .variants import name_tagged_variants as repair
+
+    repair(document)
+
+
 PASSES: list[Pass] = [
     unwrap_fern_enum_items,
     flatten_tags,
@@ -354,4 +381,7 @@ PASSES: list[Pass] = [
     streaming_flag,
     bearer_header_to_security,
     default_server,
+    # Last: they repair the schemas as the passes above leave them.
+    sanitize_schemas,
+    name_tagged_variants,
 ]

@@ -30,10 +30,9 @@ from .refs import resolve_refs
 from .render import models_file, render, templates_dir
 from .report import CHANGELOG, changelog_entry, counts, first_changelog, prepend
 from .reuse import Reuse
-from .sanitize import field_aliases, sanitize_schemas
+from .sanitize import field_aliases
 from .shape import check_shape
 from .surface import SNAPSHOT, Surface, capture, parse_snapshot, snapshot_text
-from .variants import name_tagged_variants
 from .write import MANIFEST, Manifest, diff, sha256, write_tree
 
 Progress = Callable[[str], None]
@@ -54,22 +53,21 @@ class Output:
     release_note: str | None = None  # one line on the version this build gave the package, when it moved
 
 
-def load_normalized(spec: Path, config: Config, allow_remote_refs: bool = False) -> tuple[Document, dict[str, Any]]:
-    """The spec read, its refs checked and its quirks repaired (what `orgen normalize` prints)."""
+def load_normalized(spec: Path, config: Config, allow_remote_refs: bool = False) -> tuple[Document, dict[str, Any], Problems]:
+    """The spec read, its refs checked and its quirks repaired (what `orgen normalize` prints), and
+    the warnings found on the way."""
     document = read_document(spec)
     _check_openapi(document)
     resolve_refs(document, allow_remote=allow_remote_refs)
     check_shape(document)
-    return document, normalize(document.root, Context(base_url=config.base_url))
+    context = Context(base_url=config.base_url, problems=Problems(list(document.warnings)), where=document.where)
+    return document, normalize(document.root, context), context.problems
 
 
 def plan_spec(spec: Path, config: Config, allow_remote_refs: bool = False) -> tuple[Document, Api, Problems]:
     """The spec read, repaired and planned into the IR; raises SpecError on bad input (and on
     warnings under `config.strict`). Everything orgen checks about a spec is checked here."""
-    document, normalized = load_normalized(spec, config, allow_remote_refs)
-    problems = Problems(list(document.warnings))
-    sanitize_schemas(normalized, problems, document.where)
-    name_tagged_variants(normalized)
+    document, normalized, problems = load_normalized(spec, config, allow_remote_refs)
     api = plan(normalized, config, problems, document.where)
     attach_examples(normalized, api)
     problems.check(strict=config.strict)

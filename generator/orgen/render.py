@@ -9,6 +9,7 @@ from . import __version__, prose
 from .escape import comment, docstring, html_comment, literal, md_code, toml
 from .ir import PACKAGE_EXPORTS, Api, Operation
 from .snippets import fence, quick_start, snippet
+from .typeexpr import render as annotation
 
 if TYPE_CHECKING:
     import jinja2
@@ -52,6 +53,7 @@ def environment(templates: Path) -> jinja2.Environment:
         toml=toml,
         md_code=md_code,
         fence=fence,
+        annotation=annotation,
     )
     return env
 

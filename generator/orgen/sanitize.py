@@ -5,8 +5,8 @@ their keywords say. A `default` of the wrong type becomes an assignment mypy rej
 Python cannot compile, or a format that needs a package the client does not depend on, makes
 `models.py` fail at import; control characters in a description end up raw in a docstring; a
 property name that Python normalises (NFKC) to another one silently merges two fields. Each schema
-of the normalized document is repaired here, in place, before the plan reads it; what the spec
-author may want to know about is reported as a warning.
+is repaired here, in place, by one of the last normalize passes (so `orgen normalize` shows the
+result); what the spec author may want to know about is reported as a warning.
 """
 
 from __future__ import annotations

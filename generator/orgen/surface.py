@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .ir import Api, Operation
+from .typeexpr import render
 
 SNAPSHOT = PurePosixPath(".orgen/api.json")
 FORMAT = 1
@@ -38,7 +39,7 @@ def capture(api: Api, models_source: str, models: dict[str, Any] | None = None) 
         "params": {
             typed.name: {
                 "doc": _digest(typed.description),
-                "fields": {f.wire_name: {"type": f.annotation, "required": f.required, "doc": _digest(f.description)} for f in typed.fields},
+                "fields": {f.wire_name: {"type": render(f.annotation), "required": f.required, "doc": _digest(f.description)} for f in typed.fields},
             }
             for typed in api.typed_dicts
         },
@@ -75,16 +76,16 @@ def _operation(op: Operation) -> dict[str, Any]:
         "deprecated": op.deprecated,
         "params": {
             p.name: {
-                "type": p.annotation, "required": p.required, "in": p.location, "wire": p.wire_name,
+                "type": render(p.annotation), "required": p.required, "in": p.location, "wire": p.wire_name,
                 "deprecated": p.deprecated, "doc": _digest(p.description),
             }
             for p in op.params
             if p.name != stream_flag
         },
-        "returns": op.response_type,
-        "stream": None if op.stream is None else {"flag": stream_flag, "event": op.stream.event_type},
-        "errors": dict(op.errors),
-        "pager": None if op.pagination is None else {"method": op.pagination.method, "item": op.pagination.item_type},
+        "returns": render(op.response_type),
+        "stream": None if op.stream is None else {"flag": stream_flag, "event": render(op.stream.event_type)},
+        "errors": {status: render(annotation) for status, annotation in op.errors},
+        "pager": None if op.pagination is None else {"method": op.pagination.method, "item": render(op.pagination.item_type)},
     }
 
 

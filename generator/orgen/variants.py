@@ -41,7 +41,8 @@ def _visit(node: Any, hint: str, taken: set[str], hoisted: dict[str, Any]) -> No
             hoist = len(named) >= 2 and len(set(named)) == len(named)
             for index, (member, tag) in enumerate(zip(members, tags)):
                 if hoist and tag is not None:
-                    name = unique(pascal(hint + pascal(tag, "Variant")), taken)
+                    # A plain `str` key: the document stays plain data (`orgen normalize` prints it).
+                    name = str(unique(pascal(hint + pascal(tag, "Variant")), taken))
                     hoisted[name] = member
                     members[index] = {"$ref": join("#/components/schemas", name)}
                     _visit(member, name, taken, hoisted)

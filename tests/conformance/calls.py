@@ -20,7 +20,7 @@ from orgen.ir import Operation
 from orgen.normalize import deref
 from orgen.pipeline import load_normalized
 from orgen.plan import plan
-from orgen.problems import Problems
+from orgen.typeexpr import TypeExpr, render
 from orgen.values import Values
 
 
@@ -44,8 +44,8 @@ def spec_operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, 
 def planned_operations(root: Path, spec: Path, package: str) -> dict[str, Operation]:
     """orgen's plan for `spec` with the repo's `[tool.orgen]` settings, by operationId."""
     config = load_config(root).with_options(package_name=package)
-    document, normalized = load_normalized(spec, config)
-    api = plan(normalized, config, Problems(), document.where)
+    document, normalized, problems = load_normalized(spec, config)
+    api = plan(normalized, config, problems, document.where)
     return {op.operation_id: op for op in api.operations}
 
 
@@ -139,11 +139,11 @@ class CallBuilder:
 # -- checking results against the declared return type ---------------------------------------------
 
 
-def declared_type(package: str, planned: Operation, annotation: str | None = None) -> Any:
+def declared_type(package: str, planned: Operation, annotation: TypeExpr | None = None) -> Any:
     """The runtime type behind the return annotation the generator wrote for `planned`."""
     module = sys.modules[f"{package}.resources.{planned.resource}"]
-    # The annotation is generated text, evaluated in the namespace of the module it was written into.
-    return eval(annotation or planned.response_type, vars(module))
+    # The annotation as generated text, evaluated in the namespace of the module it was written into.
+    return eval(render(annotation or planned.response_type), vars(module))
 
 
 def conforms(value: Any, annotation: Any) -> bool:

@@ -18,27 +18,27 @@ import re
 from collections import deque
 from typing import Any
 
-from .names import name_part, pascal, unique
-from .variants import member_hint, member_tag
+from ..names import name_part, pascal
+from ..variants import member_hint, member_tag
+from .hoisting import SCHEMA_PREFIX
+from .registry import ClassRegistry
 
-SCHEMA_PREFIX = "#/components/schemas/"
 # Keywords of a field, not of its type: they stay beside the `$ref` that replaces the inline schema.
 _FIELD_KEYWORDS = ("nullable", "default", "readOnly", "writeOnly", "deprecated", "example", "examples")
 _SINGULAR = ((re.compile(r"([^aeiou])ies$"), r"\1y"), (re.compile(r"(ss|x|ch|sh|us)es$"), r"\1"), (re.compile(r"([^su])s$"), r"\1"))
 
 
-def hoist_inline_classes(schemas: dict[str, Any]) -> dict[str, Any]:
+def hoist_inline_classes(schemas: dict[str, Any], registry: ClassRegistry) -> dict[str, Any]:
     """`schemas` (class name -> schema, refs naming classes) with every inline part that becomes a
-    class moved to a schema of its own; the parts are replaced by references, in place."""
+    class moved to a schema of its own, named by `registry`; the parts become references, in place."""
     result = dict(schemas)
-    taken = set(schemas)
     for name in sorted(schemas):
         # Level by level: a field's class is named before its fields' classes, so that of two
         # places wanting one name (`reasoning_effort`, `reasoning.effort`) the shallower has it.
         queue = deque([name])
         while queue:
             current = queue.popleft()
-            queue.extend(_Hoister(taken, result).visit_class(result[current], current))
+            queue.extend(_Hoister(registry, result).visit_class(result[current], current))
     return result
 
 
@@ -65,8 +65,8 @@ def makes_class(node: Any) -> bool:
 class _Hoister:
     """Moves the inline classes of one schema's top level out; `found` names them in order."""
 
-    def __init__(self, taken: set[str], schemas: dict[str, Any]) -> None:
-        self.taken = taken
+    def __init__(self, registry: ClassRegistry, schemas: dict[str, Any]) -> None:
+        self.registry = registry
         self.schemas = schemas
         self.found: list[str] = []
 
@@ -97,7 +97,7 @@ class _Hoister:
             if isinstance(members, list):
                 classes = [index for index, member in enumerate(members) if makes_class(member)]
                 for index, member in enumerate(members):
-                    hint = _member_name(name, member, index, len(classes) == 1, self.taken) if index in classes else name
+                    hint = _member_name(name, member, index, len(classes) == 1, self.registry) if index in classes else name
                     members[index] = self._place(member, hint)
 
     def _place(self, node: Any, hint: str, parts_hint: str | None = None) -> Any:
@@ -108,7 +108,7 @@ class _Hoister:
         if not makes_class(node):
             self._visit_value(node, parts_hint or hint)
             return node
-        name = unique(pascal(hint), self.taken)
+        name = self.registry.inline_class(hint)
         self.schemas[name] = {key: value for key, value in node.items() if key not in _FIELD_KEYWORDS}
         self.found.append(name)
         # A description says what the type is and what the field holds: class and field keep it.
@@ -116,14 +116,14 @@ class _Hoister:
         return {"$ref": SCHEMA_PREFIX + name, **site}
 
 
-def _member_name(union: str, member: dict[str, Any], index: int, alone: bool, taken: set[str]) -> str:
+def _member_name(union: str, member: dict[str, Any], index: int, alone: bool, registry: ClassRegistry) -> str:
     """A union member's class: after its tag or title (see `member_hint`); else, when it is the one
     member that is a class, the union's own name where free (`…Enum`, `…Object` where not); else
     after its fields, at worst its position."""
     fields = _fields_of(member)
     title = member.get("title")
     if alone and member_tag(fields) is None and not (isinstance(title, str) and title.strip()):
-        free = pascal(union) not in taken
+        free = not registry.is_model_class(pascal(union))
         return union if free else union + ("Enum" if "enum" in member else "Object")
     return member_hint(union, fields, index)
 
