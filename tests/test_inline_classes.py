@@ -117,3 +117,17 @@ def test_union_members_are_named_by_tag_or_as_the_one_class_of_the_union() -> No
 )
 def test_makes_class(schema: dict[str, Any], expected: bool) -> None:
     assert makes_class(schema) is expected
+
+
+def test_an_update_regenerates_a_schema_whose_own_name_orgen_numbered_by_itself() -> None:
+    from orgen.model_units import Block
+    from orgen.models import _made_unique
+
+    # `ChatRequestReasoningEffort2` is orgen's name for `reasoning.effort` (its shallower twin has
+    # the plain one): the class can be generated from its unit alone.
+    blocks = {name: [Block(name, (), "")] for name in ("ChatRequestReasoningEffort", "ChatRequestReasoningEffort2")}
+    changed = {"ChatRequestReasoningEffort2": blocks["ChatRequestReasoningEffort2"]}
+    assert not _made_unique(changed, blocks, dict.fromkeys(blocks, {}))
+    # A class the models library named after another schema's class is another matter.
+    blocks = {"Usage": [Block("Usage", (), "")], "Result": [Block("UsageModel", (), ""), Block("Result", (), "")]}
+    assert _made_unique({"Result": blocks["Result"]}, blocks, dict.fromkeys(blocks, {}))

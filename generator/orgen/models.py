@@ -124,7 +124,8 @@ def _made_unique(fresh: dict[str, list[Block]], blocks: dict[str, list[Block]], 
         own = found[-1].name  # the schema's own class comes last (see `cut`)
         for block in found:
             stem = _UNIQUE.sub("", block.name)
-            made_unique = stem != block.name and (elsewhere.get(stem, name) != name or (stem in schemas and stem != name))
+            # A schema's own class under the schema's name was named by orgen, digits and all.
+            made_unique = block.name != name and stem != block.name and (elsewhere.get(stem, name) != name or (stem in schemas and stem != name))
             if made_unique or not block.name.startswith(own):
                 return True
     return False
