@@ -14,7 +14,7 @@ from ..names import PyName
 from ..normalize import deref
 from ..planning.media import json_media
 from ..typeexpr import SequenceOf
-from ..values import Made, Values, spec_example
+from ..values import Made, Values, object_properties, spec_example
 from .source import Source
 
 UPLOAD = ("example.txt", b"example file content\n", "text/plain")
@@ -24,7 +24,7 @@ def arguments(source: Source, values: Values) -> dict[PyName, Made]:
     """Each argument of the example call by name, with where its value came from."""
     op = source.op
     body_example, body_schema = _body(source)
-    properties, _ = values.properties(body_schema)
+    properties, _ = object_properties(source.document, body_schema)
     parameters = _parameters(source)
     flag = op.stream.parameter if op.stream else None
     found: dict[PyName, Made] = {}
