@@ -107,7 +107,7 @@ class Pagination:
 class Example:
     """One operation called with example values, what goes over the wire, and what comes back.
 
-    Values are JSON data from the spec's examples or made from its schemas (see examples.py); an
+    Values are JSON data from the spec's examples or made from its schemas (see orgen.examples); an
     upload is a `(filename, bytes, content type)` tuple. `request` and `response` describe the
     exchange as a test checks it: `request` has `method`, `path` and, where given, `query`,
     `headers`, `json`, `form` and `files` by wire name; `response` has `status`, `content_type`
@@ -161,7 +161,7 @@ class Operation:
     # Declared JSON error bodies: status ("404", "4XX" or "default") -> annotation of its model
     errors: list[tuple[str, TypeExpr]] = field(default_factory=list)
     pagination: Pagination | None = None
-    example: Example | None = None  # set after planning, from the spec's examples (examples.py)
+    example: Example | None = None  # set after planning, from the spec's examples (orgen.examples)
     response_headers: list[ResponseHeader] = field(default_factory=list)
     headers_class: ClassName | None = None  # the class reading `response_headers`, named per resource
 

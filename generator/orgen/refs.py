@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -29,25 +30,36 @@ class _External:
     path: Path
 
 
-class _Resolver:
-    def __init__(self, document: Document, allow_remote: bool) -> None:
+class _Report:
+    """The problems of one resolution: errors refuse the document, warnings stay on it.
+
+    Nodes of a referenced file were placed in the document before their walk, so the document
+    knows their file and line too.
+    """
+
+    def __init__(self, document: Document) -> None:
         self.document = document
-        self.root_dir = document.path.resolve().parent
-        self.allow_remote = allow_remote
         self.problems: list[Problem] = []
-        self.files: dict[Path, _External] = {}
-        self.hoisted: dict[tuple[Path, str], str] = {}  # (file, pointer) -> internal ref
 
-    def run(self) -> None:
-        self._walk(self.document.root, "", None)
-        self.document.referenced = sorted(self.files)
-        if not self.problems:
-            self._check_cycles()
-        if self.problems:
-            raise SpecError(self.problems)
+    def error(self, where: str, message: str) -> None:
+        self.add(where, message, "error")
 
-    # -- walking ---------------------------------------------------------------------------------
-    def _walk(self, node: Any, pointer: str, external: _External | None) -> None:
+    def add(self, where: str, message: str, severity: Severity) -> None:
+        problem = self.document.problem(join(where, "$ref"), message, severity)
+        (self.problems if severity == "error" else self.document.warnings).append(problem)
+
+
+class _Resolver:
+    """Rewrites every `$ref` to the internal ref that replaces it, walking what it brings in too."""
+
+    def __init__(self, document: Document, allow_remote: bool, report: _Report) -> None:
+        self.document = document
+        self.allow_remote = allow_remote
+        self.report = report
+        self.imports = _Imports(document, report, self.walk)
+
+    def walk(self, node: Any, pointer: str, external: _External | None) -> None:
+        """Resolve each `$ref` in `node` (at `pointer`, of the file `external` or of the document)."""
         stack: list[tuple[Any, str]] = [(node, pointer)]
         while stack:
             current, where = stack.pop()
@@ -70,52 +82,65 @@ class _Resolver:
         if _REMOTE.match(ref):
             # Never fetched: a build must not depend on (or leak the spec to) a network location.
             if self.allow_remote:
-                self._report(where, external, f"remote $ref {ref!r} not fetched (orgen never makes network calls); its value is untyped", "warning")
+                self.report.add(where, f"remote $ref {ref!r} not fetched (orgen never makes network calls); its value is untyped", "warning")
                 return None
-            self._error(where, external, f"remote $ref {ref!r} refused; orgen reads only local files (or pass --allow-remote-refs to leave it untyped)")
+            self.report.error(where, f"remote $ref {ref!r} refused; orgen reads only local files (or pass --allow-remote-refs to leave it untyped)")
             return ref
         if not target_file:
             if external is not None:  # a fragment inside a referenced file means that file
-                return self._hoist(external, fragment, where)
+                return self.imports.hoist(external, fragment, where)
             if fragment and not fragment.startswith("/"):
-                self._error(where, None, f"$ref {ref!r} is not a JSON pointer")
+                self.report.error(where, f"$ref {ref!r} is not a JSON pointer")
                 return ref
             try:
                 follow(self.document.root, fragment)
             except KeyError:
-                self._error(where, None, f"$ref target {ref!r} does not exist")
+                self.report.error(where, f"$ref target {ref!r} does not exist")
             return "#" + fragment
-        loaded = self._load(target_file, where, external)
+        loaded = self.imports.load(target_file, where, external)
         if loaded is None:
             return ref
-        return self._hoist(loaded, fragment, where)
+        return self.imports.hoist(loaded, fragment, where)
 
-    # -- external files --------------------------------------------------------------------------
-    def _load(self, target: str, where: str, external: _External | None) -> _External | None:
+
+class _Imports:
+    """Files brought in by reference, each read once and only from the spec's folder, and the nodes
+    of them the document refers to, each copied once into its components."""
+
+    def __init__(self, document: Document, report: _Report, walk: Callable[[Any, str, _External], None]) -> None:
+        self.document = document
+        self.root_dir = document.path.resolve().parent
+        self.report = report
+        self.walk = walk  # resolves the refs of a copied node in turn
+        self.files: dict[Path, _External] = {}
+        self.hoisted: dict[tuple[Path, str], str] = {}  # (file, pointer) -> internal ref
+
+    def load(self, target: str, where: str, external: _External | None) -> _External | None:
+        """The file `target` names (relative to the file `external`, or to the spec); None when refused."""
         target = unquote(target)
         if PurePosixPath(target).is_absolute() or re.match(r"^[a-zA-Z]:[\\/]", target):
-            self._error(where, external, f"$ref to absolute path {target!r} refused")
+            self.report.error(where, f"$ref to absolute path {target!r} refused")
             return None
         base = external.path.parent if external else self.root_dir
         path = (base / target).resolve()
         if not path.is_relative_to(self.root_dir):
-            self._error(where, external, f"$ref {target!r} points outside the spec's folder; refused")
+            self.report.error(where, f"$ref {target!r} points outside the spec's folder; refused")
             return None
         if path in self.files:
             return self.files[path]
         if not path.is_file():
-            self._error(where, external, f"$ref file {target!r} does not exist")
+            self.report.error(where, f"$ref file {target!r} does not exist")
             return None
         try:
             source = load_sources(path)[0]
         except SpecError as exc:
-            self.problems.extend(exc.problems)
+            self.report.problems.extend(exc.problems)
             return None
         loaded = _External(source.tree, source.locator, path)
         self.files[path] = loaded
         return loaded
 
-    def _hoist(self, external: _External, fragment: str, where: str) -> str:
+    def hoist(self, external: _External, fragment: str, where: str) -> str:
         """Copy the referenced node into this document and return the internal ref to it."""
         key = (external.path, fragment)
         if key in self.hoisted:
@@ -123,7 +148,7 @@ class _Resolver:
         try:
             node = follow(external.tree, fragment)
         except KeyError:
-            self._error(where, external, f"$ref target {display_path(external.path)}#{fragment} does not exist")
+            self.report.error(where, f"$ref target {display_path(external.path)}#{fragment} does not exist")
             return "#" + fragment
         tokens = split(fragment)
         if len(tokens) == 3 and tokens[0] == "components":
@@ -138,35 +163,26 @@ class _Resolver:
         if name not in section:
             section[name] = copy.deepcopy(node)
             self.document.origins.append((target, external.locator, fragment))
-            self._walk(section[name], target, external)
+            self.walk(section[name], target, external)
         return "#" + target
 
-    def _error(self, where: str, external: _External | None, message: str) -> None:
-        self._report(where, external, message, "error")
 
-    def _report(self, where: str, external: _External | None, message: str, severity: Severity) -> None:
-        # Nodes of a referenced file were placed in the document before their walk, so the
-        # document knows their file and line too.
-        problem = self.document.problem(join(where, "$ref"), message, severity)
-        (self.problems if severity == "error" else self.document.warnings).append(problem)
-
-    # -- cycles ----------------------------------------------------------------------------------
-    def _check_cycles(self) -> None:
-        """A ref whose chain of plain refs comes back to itself describes nothing."""
-        for start in sorted(_ref_nodes(self.document.root)):
-            seen = [start]
-            current = start
-            while True:
-                node = follow(self.document.root, current)
-                ref = node.get("$ref") if isinstance(node, dict) and len(node) == 1 else None
-                if not isinstance(ref, str):
-                    break
-                current = ref[1:]
-                if current in seen:
-                    chain = " -> ".join(["#" + p for p in seen[seen.index(current) :]] + ["#" + current])
-                    self.problems.append(self.document.problem(start, f"$ref cycle with no content: {chain}"))
-                    return
-                seen.append(current)
+def _cycle(document: Document) -> Problem | None:
+    """A ref whose chain of plain refs comes back to itself describes nothing: the first such chain."""
+    for start in sorted(_ref_nodes(document.root)):
+        seen = [start]
+        current = start
+        while True:
+            node = follow(document.root, current)
+            ref = node.get("$ref") if isinstance(node, dict) and len(node) == 1 else None
+            if not isinstance(ref, str):
+                break
+            current = ref[1:]
+            if current in seen:
+                chain = " -> ".join(["#" + p for p in seen[seen.index(current) :]] + ["#" + current])
+                return document.problem(start, f"$ref cycle with no content: {chain}")
+            seen.append(current)
+    return None
 
 
 def _ref_nodes(root: Any) -> set[str]:
@@ -193,4 +209,12 @@ def _free_name(section: dict[str, Any], name: str, node: Any) -> str:
 
 def resolve_refs(document: Document, allow_remote: bool = False) -> None:
     """Check and internalise every `$ref` of `document`, in place; raise SpecError on bad refs."""
-    _Resolver(document, allow_remote).run()
+    report = _Report(document)
+    resolver = _Resolver(document, allow_remote, report)
+    resolver.walk(document.root, "", None)
+    document.referenced = sorted(resolver.imports.files)
+    cycle = None if report.problems else _cycle(document)
+    if cycle is not None:
+        report.problems.append(cycle)
+    if report.problems:
+        raise SpecError(report.problems)

@@ -6,7 +6,8 @@ Python cannot compile, or a format that needs a package the client does not depe
 `models.py` fail at import; control characters in a description end up raw in a docstring; a
 property name that Python normalises (NFKC) to another one silently merges two fields. Each schema
 is repaired here, in place, by one of the last normalize passes (so `orgen normalize` shows the
-result); what the spec author may want to know about is reported as a warning.
+result): a list of small repairs (`_REPAIRS`), each named for the quirk it repairs. What the spec
+author may want to know about is reported as a warning.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from .escape import UNSAFE
@@ -101,8 +103,10 @@ def sanitize_schemas(document: dict[str, Any], problems: Problems, where: Where)
     """Repair every schema of `document` in place; warnings go to `problems`."""
     found = Problems()
     python_engine = functools.cache(lambda: _any_python_engine(document))
-    for pointer, schema in schemas(document):
-        _Repair(document, schema, pointer, found, where, python_engine).run()
+    for pointer, node in schemas(document):
+        schema = _Schema(node, pointer, document, found, where, python_engine)
+        for repair in _REPAIRS:
+            repair(schema)
     for problem in sorted(found.items, key=lambda p: (p.file, p.line or 0, p.pointer or "")):
         problems.warn(problem.file, problem.line, problem.pointer or "", problem.message)
 
@@ -148,108 +152,144 @@ def schemas(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
                 stack.extend((item, join(pointer, key, name), True) for name, item in node[key].items())
 
 
-class _Repair:
-    """The repairs of one schema object."""
+@dataclass
+class _Schema:
+    """One schema object under repair, and what its repairs consult."""
 
-    def __init__(
-        self, document: dict[str, Any], schema: dict[str, Any], pointer: str, problems: Problems, where: Where,
-        python_engine: Callable[[], bool] = lambda: True,
-    ) -> None:
-        self.document = document
-        self.schema = schema
-        self.pointer = pointer
-        self.problems = problems
-        self.where = where
-        self.python_engine = python_engine  # whether any model may check its patterns with Python's engine
-
-    def run(self) -> None:
-        schema = self.schema
-        for key in [key for key in schema if not _kept(key)]:
-            del schema[key]
-        for key, (accepts, expected) in _KEYWORDS.items():
-            if key in schema and not accepts(schema[key]):
-                self.drop(key, f"'{key}' must be {expected}")
-        if "discriminator" in schema and not any(isinstance(schema.get(k), list) for k in ("oneOf", "anyOf")):
-            # Beside no union (on a base schema its subtypes extend with allOf) it selects nothing
-            # the models could use, and the models library turns it into a literal tag on the base
-            # class that every subclass then contradicts.
-            del schema["discriminator"]
-        if schema.get("nullable") is False:
-            # The default, but the models library reads it as "never None" even for an optional
-            # field, which it still defaults to None: `x: Kind = None`, a type error.
-            del schema["nullable"]
-        for key in ("title", "description"):
-            if key in schema:
-                schema[key] = clean_text(schema[key]) if isinstance(schema[key], (str, int, float, bool)) else ""
-        if isinstance(schema.get("x-enum-descriptions"), list):  # written as the members' docstrings
-            schema["x-enum-descriptions"] = [clean_text(text) for text in schema["x-enum-descriptions"]]
-        if isinstance(schema.get("pattern"), str):
-            self.pattern()
-        if isinstance(schema.get("patternProperties"), dict):
-            self.pattern_properties()
-        if "propertyNames" in schema and not _literal_keys(schema["propertyNames"], self.document):
-            self.property_names()
-        if schema.get("format") in _EXTRA_PACKAGE_FORMATS:
-            del schema["format"]
-        if "default" in schema:
-            self.default()
-        self.enum_names()
+    node: dict[str, Any]
+    pointer: str
+    document: dict[str, Any]
+    problems: Problems
+    where: Where
+    python_engine: Callable[[], bool]  # whether any model may check its patterns with Python's engine
 
     def drop(self, key: str, reason: str) -> None:
-        del self.schema[key]
+        """Remove `key`, with a warning saying why."""
+        del self.node[key]
         pointer = join(self.pointer, key)
         file, line = self.where(pointer)
         self.problems.warn(file, line, pointer, f"{reason}; ignored")
 
-    def pattern(self) -> None:
-        # ECMAScript spells a named group `(?<name>...)`; Python (and pydantic's Rust engine) read `(?P<name>...)`.
-        pattern = _ECMA_NAMED_GROUP.sub("(?P<", self.schema["pattern"])
-        error = pattern_error(pattern, self.python_engine())
-        if error is not None:
-            self.drop("pattern", f"pattern {_show(self.schema['pattern'])} is not a regular expression Python can check ({error})")
-        else:
-            self.schema["pattern"] = pattern
 
-    def pattern_properties(self) -> None:
-        """`patternProperties` → `additionalProperties`: the names' patterns are not checked by a client."""
-        values = [v for v in self.schema.pop("patternProperties").values() if isinstance(v, (dict, bool))]
-        if values and "additionalProperties" not in self.schema:
-            self.schema["additionalProperties"] = values[0] if len(values) == 1 else {"anyOf": values}
+def _unread_keywords(schema: _Schema) -> None:
+    """`x-python-type: os.system`, `customBasePath`, `$id`: keywords the models library must not read (see `_KEPT_EXTENSIONS`)."""
+    for key in [key for key in schema.node if not _kept(key)]:
+        del schema.node[key]
 
-    def property_names(self) -> None:
-        """`propertyNames: {maxLength: 64}` (or a `pattern`, a `format`, a `$ref` to a constrained string).
 
-        The models library types such a map's keys as the constrained string, `dict[constr(max_length=64), str]`,
-        and a call is not a type annotation: mypy rejects the whole module. Like the names' patterns of
-        `patternProperties`, the constraint is the server's to check; the keys stay `str`. Names limited
-        to a set of values (`enum`, `const`) are kept: they make `dict[Literal["a", "b"], int]`.
-        """
-        del self.schema["propertyNames"]
+def _keyword_types(schema: _Schema) -> None:
+    """`minimum: "5"`, `nullable: "yes"`: a keyword of the wrong type is dropped, with a warning."""
+    for key, (accepts, expected) in _KEYWORDS.items():
+        if key in schema.node and not accepts(schema.node[key]):
+            schema.drop(key, f"'{key}' must be {expected}")
 
-    def default(self) -> None:
-        value = self.schema["default"]
-        if not fits(value, self.schema, self.document):
-            self.drop("default", f"default {_show(value)} does not match the schema")
-        elif value is not None and _typed(self.schema, self.document):
-            # A valid default, but written as JSON text where the annotation is `datetime`, `UUID`, ...
-            del self.schema["default"]
 
-    def enum_names(self) -> None:
-        """Member names the models generator would spell in characters Python reads as other ones."""
-        values = self.schema.get("enum")
-        if not isinstance(values, list):
-            return
-        for key in ("x-enum-varnames", "x-enumNames"):
-            names = self.schema.get(key)
-            if isinstance(names, list) and len(names) != len(values):
-                self.drop(key, f"'{key}' must name each of the {len(values)} enum values")
-        named = [str(name) for name in self.schema.get("x-enum-varnames") or self.schema.get("x-enumNames") or values]
-        renamed = named if all(stable_identifier(name) for name in named) else [ascii_identifier(name) for name in named]
-        renamed = [name + "_" if _shadows(name) else name for name in renamed]
-        if renamed == named:
-            return
-        self.schema["x-enum-varnames"] = renamed
-        self.schema.pop("x-enumNames", None)
+def _lone_discriminator(schema: _Schema) -> None:
+    """A `discriminator` beside no `oneOf`/`anyOf` (on a base schema its subtypes extend with allOf).
+
+    It selects nothing the models could use, and the models library turns it into a literal tag
+    on the base class that every subclass then contradicts.
+    """
+    if "discriminator" in schema.node and not any(isinstance(schema.node.get(k), list) for k in ("oneOf", "anyOf")):
+        del schema.node["discriminator"]
+
+
+def _nullable_false(schema: _Schema) -> None:
+    """`nullable: false`: the default, but the models library reads it as "never None" even for an
+    optional field, which it still defaults to None: `x: Kind = None`, a type error."""
+    if schema.node.get("nullable") is False:
+        del schema.node["nullable"]
+
+
+def _prose(schema: _Schema) -> None:
+    """A `title`, `description` or enum member description with control characters, or not text."""
+    node = schema.node
+    for key in ("title", "description"):
+        if key in node:
+            node[key] = clean_text(node[key]) if isinstance(node[key], (str, int, float, bool)) else ""
+    if isinstance(node.get("x-enum-descriptions"), list):  # written as the members' docstrings
+        node["x-enum-descriptions"] = [clean_text(text) for text in node["x-enum-descriptions"]]
+
+
+def _pattern(schema: _Schema) -> None:
+    """`pattern: (?<year>\\d{4})`: ECMAScript spells a named group `(?<name>...)`, Python (and pydantic's
+    Rust engine) `(?P<name>...)`; a pattern a generated model could not check is dropped."""
+    if not isinstance(schema.node.get("pattern"), str):
+        return
+    pattern = _ECMA_NAMED_GROUP.sub("(?P<", schema.node["pattern"])
+    error = pattern_error(pattern, schema.python_engine())
+    if error is not None:
+        schema.drop("pattern", f"pattern {_show(schema.node['pattern'])} is not a regular expression Python can check ({error})")
+    else:
+        schema.node["pattern"] = pattern
+
+
+def _pattern_properties(schema: _Schema) -> None:
+    """`patternProperties` → `additionalProperties`: the names' patterns are not checked by a client."""
+    if not isinstance(schema.node.get("patternProperties"), dict):
+        return
+    values = [v for v in schema.node.pop("patternProperties").values() if isinstance(v, (dict, bool))]
+    if values and "additionalProperties" not in schema.node:
+        schema.node["additionalProperties"] = values[0] if len(values) == 1 else {"anyOf": values}
+
+
+def _property_names(schema: _Schema) -> None:
+    """`propertyNames: {maxLength: 64}` (or a `pattern`, a `format`, a `$ref` to a constrained string).
+
+    The models library types such a map's keys as the constrained string, `dict[constr(max_length=64), str]`,
+    and a call is not a type annotation: mypy rejects the whole module. Like the names' patterns of
+    `patternProperties`, the constraint is the server's to check; the keys stay `str`. Names limited
+    to a set of values (`enum`, `const`) are kept: they make `dict[Literal["a", "b"], int]`.
+    """
+    if "propertyNames" in schema.node and not _literal_keys(schema.node["propertyNames"], schema.document):
+        del schema.node["propertyNames"]
+
+
+def _extra_package_format(schema: _Schema) -> None:
+    """`format: email`: typed with a package the client does not depend on; the value stays a string."""
+    if schema.node.get("format") in _EXTRA_PACKAGE_FORMATS:
+        del schema.node["format"]
+
+
+def _default(schema: _Schema) -> None:
+    """`default: "ten"` on an integer: a default of the wrong type becomes an assignment mypy rejects.
+
+    A valid default written as JSON text where the annotation is `datetime`, `UUID`, ... goes too.
+    """
+    if "default" not in schema.node:
+        return
+    value = schema.node["default"]
+    if not fits(value, schema.node, schema.document):
+        schema.drop("default", f"default {_show(value)} does not match the schema")
+    elif value is not None and _typed(schema.node, schema.document):
+        del schema.node["default"]
+
+
+def _enum_names(schema: _Schema) -> None:
+    """Member names the models generator would spell in characters Python reads as other ones
+    (`ﬁ`), or that hide what the enum class needs (`title`); and member names not one per value."""
+    node = schema.node
+    values = node.get("enum")
+    if not isinstance(values, list):
+        return
+    for key in ("x-enum-varnames", "x-enumNames"):
+        names = node.get(key)
+        if isinstance(names, list) and len(names) != len(values):
+            schema.drop(key, f"'{key}' must name each of the {len(values)} enum values")
+    named = [str(name) for name in node.get("x-enum-varnames") or node.get("x-enumNames") or values]
+    renamed = named if all(stable_identifier(name) for name in named) else [ascii_identifier(name) for name in named]
+    renamed = [name + "_" if _shadows(name) else name for name in renamed]
+    if renamed == named:
+        return
+    node["x-enum-varnames"] = renamed
+    node.pop("x-enumNames", None)
+
+
+# The repairs, in the order they run on each schema.
+_REPAIRS: tuple[Callable[[_Schema], None], ...] = (
+    _unread_keywords, _keyword_types, _lone_discriminator, _nullable_false, _prose, _pattern,
+    _pattern_properties, _property_names, _extra_package_format, _default, _enum_names,
+)
 
 
 # Keywords beside `enum`/`const` in a `propertyNames` schema that leave its keys a plain literal type.

@@ -59,6 +59,7 @@ class Values:
         self.skip = "readOnly" if direction == "request" else "writeOnly"
 
     def of(self, schema: Any, depth: int = 0) -> Made:
+        """A value of `schema`: the one the spec gives, else the one its keywords name, else one of its type."""
         given = spec_example(schema) if isinstance(schema, dict) else None  # beside a `$ref` (3.1)
         schema = deref(self.document, schema)
         if not isinstance(schema, dict):
@@ -72,10 +73,10 @@ class Values:
         if enum:
             return Made(copy.deepcopy(enum[0]), False, True)
         if isinstance(schema.get("allOf"), list):
-            return self.of(self.merge_all_of(schema), depth + 1)
+            return self.of(merge_all_of(self.document, schema), depth + 1)
         for keyword in ("oneOf", "anyOf"):
             if isinstance(schema.get(keyword), list) and schema[keyword]:
-                return self.of(self.likely_member(schema, keyword), depth + 1)
+                return self.of(likely_member(self.document, schema, keyword), depth + 1)
         if schema.get("default") is not None:
             return Made(copy.deepcopy(schema["default"]), False, True)
         kind = type_of(schema)
@@ -83,57 +84,10 @@ class Values:
             return self._object(schema, depth)
         if kind == "array":
             return self._array(schema, depth)
-        if kind == "string":
-            return Made(_string(schema), False, True)
-        if kind in ("integer", "number"):
-            return Made(_number(schema, integer=kind == "integer"), False, True)
-        if kind == "boolean":
-            return Made(True, False, True)
-        if kind == "null":
-            return Made(None, False, True)
-        return Made("example", False, True)
-
-    def likely_member(self, schema: dict[str, Any], keyword: str) -> dict[str, Any]:
-        """The member of a union a user most likely wants: the first with an example of its own,
-        else the first that is not `null` (authors list the usual case first); with the union's
-        own keywords (its properties, required names) kept."""
-        members = [deref(self.document, m) for m in schema[keyword]]
-        usable = [m for m in members if isinstance(m, dict) and not (type_of(m) == "null" and "const" not in m)]
-        chosen = next((m for m in usable if spec_example(m) is not None), usable[0] if usable else {})
-        rest = {k: v for k, v in schema.items() if k not in (keyword, "discriminator", "example", "examples", "default")}
-        return self.merge_all_of({"allOf": [rest, chosen]}) if rest else chosen
-
-    def merge_all_of(self, schema: dict[str, Any]) -> dict[str, Any]:
-        """One schema that means (near enough) the same as the `allOf` of its parts."""
-        merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
-        for part in schema.get("allOf") or []:
-            part = deref(self.document, part)
-            if not isinstance(part, dict):
-                continue
-            if "allOf" in part:
-                part = self.merge_all_of(part)
-            for key, item in part.items():
-                if key == "properties" and isinstance(item, dict):
-                    merged["properties"] = {**merged.get("properties", {}), **item}
-                elif key == "required" and isinstance(item, list):
-                    merged["required"] = list(dict.fromkeys([*merged.get("required", []), *item]))
-                elif key not in merged:
-                    merged[key] = item
-        return merged
-
-    def properties(self, schema: Any) -> tuple[dict[str, Any], list[str]]:
-        """An object schema's properties (allOf parts merged) and its required names."""
-        schema = deref(self.document, schema)
-        if not isinstance(schema, dict):
-            return {}, []
-        if isinstance(schema.get("allOf"), list):
-            schema = self.merge_all_of(schema)
-        properties = schema.get("properties")
-        required = [name for name in schema.get("required") or [] if isinstance(name, str)]
-        return (properties if isinstance(properties, dict) else {}), required
+        return Made(_scalar(schema, kind), False, True)
 
     def _object(self, schema: dict[str, Any], depth: int) -> Made:
-        properties, required = self.properties(schema)
+        properties, required = object_properties(self.document, schema)
         result: dict[str, Any] = {}
         made = Made(result, False, False)
         for name, prop in properties.items():
@@ -142,11 +96,11 @@ class Values:
                 continue
             wanted = name in required or (isinstance(resolved, dict) and spec_example(resolved) is not None)
             if wanted and depth < _MAX_DEPTH:
-                self._put(made, name, self.of(prop, depth + 1))
+                _put(made, name, self.of(prop, depth + 1))
         for name in required:
             if name not in result and name not in properties:
                 extra = schema.get("additionalProperties")
-                self._put(made, name, self.of(extra if isinstance(extra, dict) else {}, depth + 1))
+                _put(made, name, self.of(extra if isinstance(extra, dict) else {}, depth + 1))
         made.from_schema = made.from_schema or not made.from_spec
         return made
 
@@ -157,11 +111,55 @@ class Values:
         item = self.of(schema.get("items") or {}, depth + 1)
         return Made([copy.deepcopy(item.value) for _ in range(count)], item.from_spec, item.from_schema)
 
-    @staticmethod
-    def _put(made: Made, name: str, part: Made) -> None:
-        made.value[name] = part.value
-        made.from_spec = made.from_spec or part.from_spec
-        made.from_schema = made.from_schema or part.from_schema
+
+def _put(made: Made, name: str, part: Made) -> None:
+    """Add `part` to the object `made` under `name`, with where it came from."""
+    made.value[name] = part.value
+    made.from_spec = made.from_spec or part.from_spec
+    made.from_schema = made.from_schema or part.from_schema
+
+
+# -- reading schemas: a union as its likely member, an allOf as one object, the example given ----
+def likely_member(document: dict[str, Any], schema: dict[str, Any], keyword: str) -> dict[str, Any]:
+    """The member of a union a user most likely wants: the first with an example of its own,
+    else the first that is not `null` (authors list the usual case first); with the union's
+    own keywords (its properties, required names) kept."""
+    members = [deref(document, m) for m in schema[keyword]]
+    usable = [m for m in members if isinstance(m, dict) and not (type_of(m) == "null" and "const" not in m)]
+    chosen = next((m for m in usable if spec_example(m) is not None), usable[0] if usable else {})
+    rest = {k: v for k, v in schema.items() if k not in (keyword, "discriminator", "example", "examples", "default")}
+    return merge_all_of(document, {"allOf": [rest, chosen]}) if rest else chosen
+
+
+def merge_all_of(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """One schema that means (near enough) the same as the `allOf` of its parts."""
+    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+    for part in schema.get("allOf") or []:
+        part = deref(document, part)
+        if not isinstance(part, dict):
+            continue
+        if "allOf" in part:
+            part = merge_all_of(document, part)
+        for key, item in part.items():
+            if key == "properties" and isinstance(item, dict):
+                merged["properties"] = {**merged.get("properties", {}), **item}
+            elif key == "required" and isinstance(item, list):
+                merged["required"] = list(dict.fromkeys([*merged.get("required", []), *item]))
+            elif key not in merged:
+                merged[key] = item
+    return merged
+
+
+def object_properties(document: dict[str, Any], schema: Any) -> tuple[dict[str, Any], list[str]]:
+    """An object schema's properties (allOf parts merged) and its required names."""
+    schema = deref(document, schema)
+    if not isinstance(schema, dict):
+        return {}, []
+    if isinstance(schema.get("allOf"), list):
+        schema = merge_all_of(document, schema)
+    found = schema.get("properties")
+    required = [name for name in schema.get("required") or [] if isinstance(name, str)]
+    return (found if isinstance(found, dict) else {}), required
 
 
 def spec_example(node: dict[str, Any]) -> Any:
@@ -191,6 +189,20 @@ def type_of(schema: dict[str, Any]) -> str | None:
         if "items" in schema:
             return "array"
     return kind if isinstance(kind, str) else None
+
+
+# -- scalars -------------------------------------------------------------------------------------
+def _scalar(schema: dict[str, Any], kind: str | None) -> object:
+    """A value of a scalar type (of no known type: any value goes)."""
+    if kind == "string":
+        return _string(schema)
+    if kind in ("integer", "number"):
+        return _number(schema, integer=kind == "integer")
+    if kind == "boolean":
+        return True
+    if kind == "null":
+        return None
+    return "example"
 
 
 def _string(schema: dict[str, Any]) -> str:

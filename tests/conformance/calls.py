@@ -21,7 +21,7 @@ from orgen.normalize import deref
 from orgen.pipeline import load_normalized
 from orgen.plan import plan
 from orgen.typeexpr import TypeExpr, render
-from orgen.values import Values
+from orgen.values import Values, merge_all_of
 
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -85,7 +85,7 @@ class CallBuilder:
             return None, {}, bool(body.get("required"))
         schema = deref(self.document, (content[media] or {}).get("schema") or {})
         if isinstance(schema, dict) and "allOf" in schema:
-            schema = self.values.merge_all_of(schema)
+            schema = merge_all_of(self.document, schema)
         return media, schema if isinstance(schema, dict) else {}, bool(body.get("required"))
 
     def param_value(self, param: dict[str, Any]) -> Any:
