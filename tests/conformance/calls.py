@@ -23,7 +23,6 @@ from orgen.plan import plan
 from orgen.typeexpr import TypeExpr, render
 from orgen.values import Values, merge_all_of
 
-
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 UPLOAD = ("conformance.txt", b"hello from the conformance suite\n", "text/plain")
 _JSON = ("application/json",)
