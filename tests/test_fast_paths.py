@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from orgen import format as formatting
+from orgen import pieces as cutting
 from orgen.load import _JsonIndex
 
 from .conftest import SEED_SPEC, Orgen, tree
@@ -78,10 +79,10 @@ def _many_classes(count: int) -> str:
 
 def test_black_in_pieces_equals_black_on_the_whole_file() -> None:
     source = _many_classes(600)
-    pieces = formatting._pieces(source)
-    assert len(pieces) > 2 and "".join(pieces) == source
+    pieces = cutting.cut(source)
+    assert len(pieces) > 2 and "".join(piece.text for piece in pieces) == source
     whole = formatting._black(source)
-    assert "\n\n".join(str(formatting._black(piece)) for piece in pieces) == whole
+    assert cutting.join(pieces, [str(formatting._black(piece.source)) for piece in pieces]) == whole
     # Through the pool, as a build of a large spec formats.
     files = {PurePosixPath("pkg/models.py"): source, PurePosixPath("pkg/small.py"): "x=1\n"}
     formatted = formatting.format_files(files, "black")
@@ -151,7 +152,7 @@ def test_a_changed_spec_reformats_only_the_changed_pieces(orgen: Orgen, tmp_path
     # The changed description's piece, the models' import block (put together anew from the
     # classes' units), and the pieces of the two small files that name the package version the
     # update moved (small files are formatted whole).
-    versioned = sum(len(formatting._pieces((out / "wide" / name).read_text())) for name in ("__init__.py", "_client.py"))
+    versioned = sum(len(cutting.cut((out / "wide" / name).read_text())) for name in ("__init__.py", "_client.py"))
     assert "-> 0.1.1 (patch" in rebuilt.stderr and ran == 2 + versioned and total > 400, rebuilt.stderr
     assert "(for 1 of 400 schemas)" in rebuilt.stderr
     assert "The second note." in (out / "wide" / "models.py").read_text()

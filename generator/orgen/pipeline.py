@@ -125,7 +125,8 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
         models = _Formatted(Formatted({}), {models_path: kept_models[0]}, {models_path: kept_models[1]})
     else:
         text = models_file(models_source, spec.name)
-        models = _format({models_path: text}, reuse, config.formatter, made.known)
+        # Its classes are formatted whole: the models' pieces from the last build are whole classes (see `model_units`).
+        models = _format({models_path: text}, reuse, config.formatter, made.known, classes=False)
         # Classes taken from the last build enter the text formatted already, so the text before
         # formatting depends on the path the build took; what the models were made from does not.
         models.rendered_sha[models_path] = models_input
@@ -188,9 +189,9 @@ def _render_and_format(
     return _format(rendered, reuse, formatter, known or {})
 
 
-def _format(rendered: dict[PurePosixPath, str], reuse: Reuse, formatter: str, known: dict[str, str]) -> _Formatted:
+def _format(rendered: dict[PurePosixPath, str], reuse: Reuse, formatter: str, known: dict[str, str], classes: bool = True) -> _Formatted:
     reused, on_disk = reuse.texts(rendered)
-    formatted = format_files(rendered, formatter, only=set(rendered) - set(reused), known={**on_disk, **known})
+    formatted = format_files(rendered, formatter, only=set(rendered) - set(reused), known={**on_disk, **known}, classes=classes)
     formatted.files = {path: text for path, text in formatted.files.items() if path not in reused}
     return _Formatted(formatted, reused, {path: sha256(text) for path, text in rendered.items()})
 
