@@ -150,10 +150,15 @@ def test_a_changed_spec_reformats_only_the_changed_pieces(orgen: Orgen, tmp_path
     assert rebuilt.returncode == 0, rebuilt.stderr
     ran, total = _pieces_formatted(rebuilt.stderr)
     # The changed description's piece, the models' import block (put together anew from the
-    # classes' units), and the pieces of the two small files that name the package version the
-    # update moved (small files are formatted whole).
-    versioned = sum(len(cutting.cut((out / "wide" / name).read_text())) for name in ("__init__.py", "_client.py"))
-    assert "-> 0.1.1 (patch" in rebuilt.stderr and ran == 2 + versioned and total > 400, rebuilt.stderr
+    # classes' units), and the pieces that name the package version the update moved.
+    records = json.loads((out / ".orgen" / "manifest.json").read_text())["files"]
+    versioned = [
+        piece
+        for name in ("__init__.py", "_client.py")
+        for piece in formatting.known_pieces(records[f"wide/{name}"]["pieces"], (out / "wide" / name).read_text()).values()
+        if "0.1.1" in piece
+    ]
+    assert "-> 0.1.1 (patch" in rebuilt.stderr and ran == 2 + len(versioned) and total > 400, rebuilt.stderr
     assert "(for 1 of 400 schemas)" in rebuilt.stderr
     assert "The second note." in (out / "wide" / "models.py").read_text()
     # What the pieces add up to is what a build from nothing writes.
@@ -168,6 +173,16 @@ def test_a_changed_spec_reformats_only_the_changed_pieces(orgen: Orgen, tmp_path
     assert again.returncode == 0, again.stderr
     ran, total = _pieces_formatted(again.stderr)
     assert ran >= 400, again.stderr
+
+    # Text formatted by other code (an earlier orgen, another black) lends nothing either: no file,
+    # no piece, no record; what is written is what a build from nothing writes.
+    manifest = out / ".orgen" / "manifest.json"
+    written = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**written, "format_code": "formatted by other code"}))
+    other = orgen("build", spec, "--out", out, cwd=tmp_path, env=env)
+    assert other.returncode == 0 and "; 0 files unchanged" in other.stderr, other.stderr
+    ran, total = _pieces_formatted(other.stderr)
+    assert ran == total and json.loads(manifest.read_text()) == written
 
 
 def _same_history(out: Path, fresh: Path) -> None:

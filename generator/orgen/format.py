@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 from . import pieces as cutting
@@ -68,6 +69,27 @@ def format_files(
         result.files[path] = cutting.join(pieces, texts)
         result.pieces[path] = " ".join(f"{key}:{len(text)}" for key, text in zip(keys, texts))
     return result
+
+
+def format_code(formatter: str) -> str:
+    """A hash of what turns rendered text into formatted text: the formatter and the versions of
+    the libraries that write it, and orgen's code that tidies, cuts and joins. Text formatted by
+    other code (an earlier orgen) is not borrowed: its files, pieces and their records could read
+    otherwise than this build's. Versions, not paths: the manifest reads the same on every machine."""
+    digest = hashlib.sha256()
+    for part in (formatter, _version(formatter), f"isort=={metadata.version('isort')}"):
+        digest.update(part.encode("utf-8") + b"\0")
+    for module in ("format.py", "pieces.py", "tidy.py"):
+        digest.update(module.encode("utf-8") + b"\0" + (Path(__file__).parent / module).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _version(formatter: str) -> str:
+    if formatter == "black":
+        return metadata.version("black")
+    ruff = shutil.which("ruff") if formatter == "ruff" else None
+    # Asked of the command: it may come from somewhere other than a Python package.
+    return subprocess.run([ruff, "--version"], capture_output=True, text=True, check=False).stdout.strip() if ruff else ""
 
 
 def piece_key(piece: str) -> str:
