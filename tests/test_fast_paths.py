@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from orgen import format as formatting
+from orgen import pieces as cutting
 from orgen.load import _JsonIndex
 
 from .conftest import SEED_SPEC, Orgen, tree
@@ -78,10 +79,10 @@ def _many_classes(count: int) -> str:
 
 def test_black_in_pieces_equals_black_on_the_whole_file() -> None:
     source = _many_classes(600)
-    pieces = formatting._pieces(source)
-    assert len(pieces) > 2 and "".join(pieces) == source
+    pieces = cutting.cut(source)
+    assert len(pieces) > 2 and "".join(piece.text for piece in pieces) == source
     whole = formatting._black(source)
-    assert "\n\n".join(str(formatting._black(piece)) for piece in pieces) == whole
+    assert cutting.join(pieces, [str(formatting._black(piece.source)) for piece in pieces]) == whole
     # Through the pool, as a build of a large spec formats.
     files = {PurePosixPath("pkg/models.py"): source, PurePosixPath("pkg/small.py"): "x=1\n"}
     formatted = formatting.format_files(files, "black")
@@ -149,10 +150,15 @@ def test_a_changed_spec_reformats_only_the_changed_pieces(orgen: Orgen, tmp_path
     assert rebuilt.returncode == 0, rebuilt.stderr
     ran, total = _pieces_formatted(rebuilt.stderr)
     # The changed description's piece, the models' import block (put together anew from the
-    # classes' units), and the pieces of the two small files that name the package version the
-    # update moved (small files are formatted whole).
-    versioned = sum(len(formatting._pieces((out / "wide" / name).read_text())) for name in ("__init__.py", "_client.py"))
-    assert "-> 0.1.1 (patch" in rebuilt.stderr and ran == 2 + versioned and total > 400, rebuilt.stderr
+    # classes' units), and the pieces that name the package version the update moved.
+    records = json.loads((out / ".orgen" / "manifest.json").read_text())["files"]
+    versioned = [
+        piece
+        for name in ("__init__.py", "_client.py")
+        for piece in formatting.known_pieces(records[f"wide/{name}"]["pieces"], (out / "wide" / name).read_text()).values()
+        if "0.1.1" in piece
+    ]
+    assert "-> 0.1.1 (patch" in rebuilt.stderr and ran == 2 + len(versioned) and total > 400, rebuilt.stderr
     assert "(for 1 of 400 schemas)" in rebuilt.stderr
     assert "The second note." in (out / "wide" / "models.py").read_text()
     # What the pieces add up to is what a build from nothing writes.
@@ -167,6 +173,16 @@ def test_a_changed_spec_reformats_only_the_changed_pieces(orgen: Orgen, tmp_path
     assert again.returncode == 0, again.stderr
     ran, total = _pieces_formatted(again.stderr)
     assert ran >= 400, again.stderr
+
+    # Text formatted by other code (an earlier orgen, another black) lends nothing either: no file,
+    # no piece, no record; what is written is what a build from nothing writes.
+    manifest = out / ".orgen" / "manifest.json"
+    written = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**written, "format_code": "formatted by other code"}))
+    other = orgen("build", spec, "--out", out, cwd=tmp_path, env=env)
+    assert other.returncode == 0 and "; 0 files unchanged" in other.stderr, other.stderr
+    ran, total = _pieces_formatted(other.stderr)
+    assert ran == total and json.loads(manifest.read_text()) == written
 
 
 def _same_history(out: Path, fresh: Path) -> None:

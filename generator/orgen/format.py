@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import os
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path, PurePosixPath
 
+from . import pieces as cutting
 from .problems import Problem, SpecError
 from .tidy import tidy_imports
 
@@ -24,9 +25,9 @@ _POOL_THRESHOLD = 400_000
 class Formatted:
     """Formatted files, and for each file black formatted piece by piece, its pieces' record.
 
-    A record is `KEY:LENGTH ...`: per piece, the hash of its unformatted text and the length of its
-    formatted text. The next build reads the formatted pieces back from the file on disk, so a
-    changed spec costs black only the pieces whose text changed.
+    A record is `KEY:LENGTH ...`: per piece (see `pieces`), the hash of what black formats and the
+    length of its formatted text. The next build reads the formatted pieces back from the file on
+    disk, so a changed spec costs black only the pieces whose text changed.
     """
 
     files: dict[PurePosixPath, str]
@@ -40,10 +41,11 @@ def format_files(
     formatter: str,
     only: set[PurePosixPath] | None = None,
     known: dict[str, str] | None = None,
+    classes: bool = True,
 ) -> Formatted:
     """`files` with every Python file in `only` (default: all) formatted; `known` maps piece keys
-    to formatted pieces from an earlier build. Whatever the formatter, a formatted file imports
-    exactly what it uses, sorted (see `tidy`)."""
+    to formatted pieces from an earlier build; `classes`: black formats big classes method by
+    method. Whatever the formatter, a formatted file imports exactly what it uses, sorted (see `tidy`)."""
     targets = sorted(path for path in files if path.suffix == ".py" and (only is None or path in only))
     result = Formatted(dict(files))
     files = {**files, **{path: tidy_imports(files[path]) for path in targets}}
@@ -54,21 +56,50 @@ def format_files(
         result.files.update(_ruff({path: files[path] for path in targets}))
         return result
     done: dict[str, str | None] = dict(known or {})
-    split = {path: [(piece_key(piece), piece) for piece in _pieces(files[path])] for path in targets}
-    todo = {key: piece for pieces in split.values() for key, piece in pieces if key not in done}
-    done.update(zip(todo, _black_all(list(todo.values()))))
+    split = {path: cutting.cut(files[path], classes) for path in targets}
+    todo = {key: piece for pieces in split.values() for piece in pieces if (key := _key(piece)) not in done}
+    black_output = _black_all([piece.source for piece in todo.values()])
+    done.update((key, piece.formatted(text)) for (key, piece), text in zip(todo.items(), black_output))
     result.formatted_pieces, result.total_pieces = len(todo), sum(map(len, split.values()))
     for path, pieces in split.items():
-        texts = [text for key, _ in pieces if (text := done[key]) is not None]
+        keys = [_key(piece) for piece in pieces]
+        texts = [text for key in keys if (text := done[key]) is not None]
         if len(texts) != len(pieces):
             raise SpecError([Problem(str(path), None, None, "generated code does not parse; this is a bug in orgen")])
-        result.files[path] = "\n\n".join(texts)
-        result.pieces[path] = " ".join(f"{key}:{len(text)}" for (key, _), text in zip(pieces, texts))
+        result.files[path] = cutting.join(pieces, texts)
+        result.pieces[path] = " ".join(f"{key}:{len(text)}" for key, text in zip(keys, texts))
     return result
+
+
+def format_code(formatter: str) -> str:
+    """A hash of what turns rendered text into formatted text: the formatter and the versions of
+    the libraries that write it, and orgen's code that tidies, cuts and joins. Text formatted by
+    other code (an earlier orgen) is not borrowed: its files, pieces and their records could read
+    otherwise than this build's. Versions, not paths: the manifest reads the same on every machine."""
+    digest = hashlib.sha256()
+    for part in (formatter, _version(formatter), f"isort=={metadata.version('isort')}"):
+        digest.update(part.encode("utf-8") + b"\0")
+    for module in ("format.py", "pieces.py", "tidy.py"):
+        digest.update(module.encode("utf-8") + b"\0" + (Path(__file__).parent / module).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _version(formatter: str) -> str:
+    if formatter == "black":
+        return metadata.version("black")
+    ruff = shutil.which("ruff") if formatter == "ruff" else None
+    # Asked of the command: it may come from somewhere other than a Python package.
+    return subprocess.run([ruff, "--version"], capture_output=True, text=True, check=False).stdout.strip() if ruff else ""
 
 
 def piece_key(piece: str) -> str:
     return hashlib.sha256(piece.encode("utf-8")).hexdigest()[:20]
+
+
+def _key(piece: cutting.Piece) -> str:
+    # A method's formatted text lacks the stand-in class's line: it never shares a key with a
+    # top-level piece of the same text ("\0" is in no source that parses).
+    return piece_key(piece.source + "\0" if piece.nested else piece.source)
 
 
 def known_pieces(record: str, formatted: str) -> dict[str, str]:
@@ -76,13 +107,15 @@ def known_pieces(record: str, formatted: str) -> dict[str, str]:
     nothing when the file does not add up to it."""
     found: dict[str, str] = {}
     at = 0
-    for entry in record.split():
+    for index, entry in enumerate(record.split()):
         key, _, length = entry.partition(":")
         if not length.isdigit():
             return {}
+        if index:  # the blank lines between two pieces (see `pieces.Piece.gap`); a piece starts with none
+            at += 2 if formatted.startswith("\n\n", at) else 1
         found[key] = formatted[at : at + int(length)]
-        at += int(length) + 2
-    return found if at - 2 == len(formatted) else {}
+        at += int(length)
+    return found if at == len(formatted) else {}
 
 
 def _black_all(sources: list[str]) -> list[str | None]:
@@ -111,42 +144,6 @@ def _black(source: str) -> str | None:
         return black.format_str(source, mode=mode)
     except InvalidInput:
         return None
-
-
-def _pieces(source: str) -> list[str]:
-    """`source` cut before top-level classes and functions into pieces black formats independently.
-
-    A cut goes only before a definition that follows a blank line and no comment or decorator:
-    black then starts the definition after exactly two blank lines whatever came before, so the
-    pieces formatted one by one and joined with two blank lines equal the whole file formatted
-    at once (and black is faster on many small pieces than on one big file). Cuts come from the
-    syntax tree, so none falls inside a string.
-    """
-    # Lines are counted as the parser counts them: at "\n" only (a lone "\r" would be a break too).
-    if "fmt:" in source or "\r" in source:
-        return [source]
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return [source]  # black reports it
-    lines = [line + "\n" for line in source.split("\n")]
-    lines[-1] = lines[-1][:-1]
-    pieces, begin = [], 0
-    for node in tree.body:
-        if not isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        first = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)]) - 1
-        if first < 2 or first <= begin or lines[first - 1].strip():
-            continue
-        previous = first - 1
-        while previous > 0 and not lines[previous].strip():
-            previous -= 1
-        if lines[previous].lstrip().startswith(("#", "@")):
-            continue
-        pieces.append("".join(lines[begin:first]))
-        begin = first
-    pieces.append("".join(lines[begin:]))
-    return pieces
 
 
 def _ruff(sources: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:

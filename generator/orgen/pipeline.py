@@ -18,7 +18,7 @@ from .compare import bump, compare, next_version
 from .config import Config
 from .document import Document, read_document
 from .examples import attach_examples
-from .format import Formatted, format_files, known_pieces
+from .format import Formatted, format_code, format_files, known_pieces
 from .ir import Api
 from .load import display_path
 from .models import Earlier, ModelsText, generate_models
@@ -36,7 +36,6 @@ from .surface import SNAPSHOT, Surface, capture, parse_snapshot, snapshot_text
 from .write import MANIFEST, Manifest, diff, sha256, write_tree
 
 Progress = Callable[[str], None]
-_PIECES_WORTH_RECORDING = 50_000  # characters of formatted Python
 
 
 @dataclass
@@ -89,7 +88,8 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     clock.step(f"loaded and normalized; planned {len(api.operations)} operations, {len(api.models)} models")
     templates = templates_dir()
     previous = Manifest.read(config.out)
-    reuse = Reuse(config.out, previous, config.formatter, enabled=not fresh)
+    formatted_by = format_code(config.formatter)
+    reuse = Reuse(config.out, previous, formatted_by, enabled=not fresh)
     # The models library is the slowest stage: when its input is what the last build gave it and
     # its output is still on disk as written, that output is used again.
     models_path = PurePosixPath(api.package) / "models.py"
@@ -123,7 +123,8 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
         models = _Formatted(Formatted({}), {models_path: kept_models[0]}, {models_path: kept_models[1]})
     else:
         text = models_file(models_source, spec.name)
-        models = _format({models_path: text}, reuse, config.formatter, made.known)
+        # Its classes are formatted whole: the models' pieces from the last build are whole classes (see `model_units`).
+        models = _format({models_path: text}, reuse, config.formatter, made.known, classes=False)
         # Classes taken from the last build enter the text formatted already, so the text before
         # formatting depends on the path the build took; what the models were made from does not.
         models.rendered_sha[models_path] = models_input
@@ -154,6 +155,7 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
             for op in api.operations
         ],
         formatter=config.formatter,
+        format_code=formatted_by,
         models_input=models_input,
         model_units=made.record,
     )
@@ -186,9 +188,9 @@ def _render_and_format(
     return _format(rendered, reuse, formatter, known or {})
 
 
-def _format(rendered: dict[PurePosixPath, str], reuse: Reuse, formatter: str, known: dict[str, str]) -> _Formatted:
+def _format(rendered: dict[PurePosixPath, str], reuse: Reuse, formatter: str, known: dict[str, str], classes: bool = True) -> _Formatted:
     reused, on_disk = reuse.texts(rendered)
-    formatted = format_files(rendered, formatter, only=set(rendered) - set(reused), known={**on_disk, **known})
+    formatted = format_files(rendered, formatter, only=set(rendered) - set(reused), known={**on_disk, **known}, classes=classes)
     formatted.files = {path: text for path, text in formatted.files.items() if path not in reused}
     return _Formatted(formatted, reused, {path: sha256(text) for path, text in rendered.items()})
 
@@ -265,8 +267,9 @@ def _owned_text(out: Path, path: PurePosixPath, previous: Manifest | None) -> st
 
 def _file_entry(text: str, rendered_sha256: str, pieces: str | None) -> dict[str, str]:
     entry = {"sha256": sha256(text), "rendered_sha256": rendered_sha256}
-    # Small files format in moments: only big ones are worth the lines in the manifest.
-    if pieces and len(text) >= _PIECES_WORTH_RECORDING:
+    # Recorded for every file formatted in more than one piece (about 27 characters a piece, a few
+    # percent of the file): an update then formats again only the pieces whose text changed.
+    if pieces and " " in pieces:
         entry["pieces"] = pieces
     return entry
 

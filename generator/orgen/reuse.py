@@ -23,19 +23,19 @@ class Reuse:
 
     out: Path
     previous: Manifest | None
-    formatter: str
+    format_code: str  # what formats this build's text (see `format.format_code`): text another formatted is not borrowed
     enabled: bool = True
 
     def models(self, path: PurePosixPath, models_input: str) -> tuple[str, str] | None:
         """models.py as formatted on disk and its text before formatting, if made from `models_input`."""
         if not self.enabled:
             return None
-        return reusable_models(self.out, self.previous, path, models_input, self.formatter)
+        return reusable_models(self.out, self.previous, path, models_input, self.format_code)
 
     def model_units(self, path: PurePosixPath) -> Earlier | None:
         """models.py as the last build wrote it, with the record of its units, to generate only
         the schemas that changed since."""
-        if not self.enabled or self.previous is None or self.previous.formatter != self.formatter or not self.previous.model_units:
+        if not self.enabled or self.previous is None or self.previous.format_code != self.format_code or not self.previous.model_units:
             return None
         entry = self.previous.files.get(str(path))
         on_disk = as_written(self.out, path, entry) if entry else None
@@ -49,7 +49,7 @@ class Reuse:
         """Formatted files whose rendered text is unchanged, and formatted pieces by key."""
         if not self.enabled:
             return {}, {}
-        return reusable_texts(self.out, self.previous, rendered, self.formatter)
+        return reusable_texts(self.out, self.previous, rendered, self.format_code)
 
     def pieces(self, paths: set[PurePosixPath]) -> dict[PurePosixPath, str]:
         """The recorded pieces of files taken whole, to record again."""

@@ -31,12 +31,14 @@ class Manifest:
     files: dict[str, dict[str, str]] = field(default_factory=dict)
     operations: list[dict[str, str]] = field(default_factory=list)
     formatter: str = ""
+    format_code: str = ""  # hash of what turned rendered text into the written text (see `format.format_code`)
     models_input: str = ""  # hash of what models.py was generated from
     model_units: dict[str, Any] | None = None  # how models.py was put together from its schemas' classes
 
     def to_text(self) -> str:
         data = {
             "formatter": self.formatter,
+            "format_code": self.format_code,
             "models_input": self.models_input,
             "orgen_version": self.orgen_version,
             "spec_sha256": self.spec_sha256,
@@ -55,7 +57,8 @@ class Manifest:
             units = data.get("model_units")
             return cls(
                 str(data["spec_sha256"]), str(data["orgen_version"]), files, list(data.get("operations", [])),
-                str(data.get("formatter", "")), str(data.get("models_input", "")), units if isinstance(units, dict) else None,
+                str(data.get("formatter", "")), str(data.get("format_code", "")), str(data.get("models_input", "")),
+                units if isinstance(units, dict) else None,
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
@@ -73,15 +76,16 @@ def safe_path(out: Path, relative: PurePosixPath) -> Path:
 
 
 def reusable_texts(
-    out: Path, previous: Manifest | None, rendered: dict[PurePosixPath, str], formatter: str
+    out: Path, previous: Manifest | None, rendered: dict[PurePosixPath, str], format_code: str
 ) -> tuple[dict[PurePosixPath, str], dict[str, str]]:
-    """What an earlier build by the same formatter left on disk that this one can reuse: formatted
-    texts of files whose rendered text is unchanged, and formatted pieces (by key) of the others."""
+    """What an earlier build formatted by the same code (`format_code`) left on disk that this one
+    can reuse: formatted texts of files whose rendered text is unchanged, and formatted pieces (by
+    key) of the others."""
     from .format import known_pieces
 
     reused: dict[PurePosixPath, str] = {}
     pieces: dict[str, str] = {}
-    if previous is None or previous.formatter != formatter:
+    if previous is None or previous.format_code != format_code:
         return reused, pieces
     for path, text in rendered.items():
         entry = previous.files.get(str(path))
@@ -101,11 +105,11 @@ def reusable_texts(
 
 
 def reusable_models(
-    out: Path, previous: Manifest | None, path: PurePosixPath, models_input: str, formatter: str
+    out: Path, previous: Manifest | None, path: PurePosixPath, models_input: str, format_code: str
 ) -> tuple[str, str] | None:
     """The formatted models file on disk and the hash of its text before formatting, when the last
-    build made it from the same input with the same formatter and nobody has edited it since."""
-    if previous is None or not models_input or previous.models_input != models_input or previous.formatter != formatter:
+    build made it from the same input, formatted by the same code, and nobody has edited it since."""
+    if previous is None or not models_input or previous.models_input != models_input or previous.format_code != format_code:
         return None
     entry = previous.files.get(str(path))
     if not entry or "rendered_sha256" not in entry:
