@@ -21,6 +21,7 @@ from typing import Any
 from ..names import name_part, pascal
 from ..variants import member_hint, member_tag
 from .hoisting import SCHEMA_PREFIX
+from .kinds import is_union
 from .registry import ClassRegistry
 
 # Keywords of a field, not of its type: they stay beside the `$ref` that replaces the inline schema.
@@ -47,13 +48,13 @@ def makes_class(node: Any) -> bool:
     if not isinstance(node, dict) or "$ref" in node or "const" in node:
         return False
     properties = node.get("properties")
-    if isinstance(properties, dict) and properties and not _is_union(node):
+    if isinstance(properties, dict) and properties and not is_union(node):
         return True
     enum = node.get("enum")
     if isinstance(enum, list) and len([value for value in enum if value is not None]) >= 2:
         return True
     parts = node.get("allOf")
-    if not isinstance(parts, list) or _is_union(node):
+    if not isinstance(parts, list) or is_union(node):
         return False
     # Bases by reference, and inline parts that bring fields: with one base and nothing else the
     # library writes the base itself (`allOf: [{$ref: InputImage}, {properties: {}}]`).
@@ -146,7 +147,3 @@ def singular(name: str) -> str:
         if pattern.search(name):
             return pattern.sub(replacement, name)
     return name + "Item"
-
-
-def _is_union(node: dict[str, Any]) -> bool:
-    return isinstance(node.get("oneOf"), list) or isinstance(node.get("anyOf"), list)
