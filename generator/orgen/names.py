@@ -66,10 +66,7 @@ def snake(text: str, fallback: str = "value", reserved: frozenset[str] | None = 
 
 def pascal(text: str, fallback: str = "Model") -> ClassName:
     """A safe PascalCase class name for `text`; a name that already is one is kept as the spec spells it."""
-    if _PASCAL.match(str(text)):
-        name = str(text)
-    else:
-        name = "".join(word[:1].upper() + word[1:] for word in words(text)) or fallback
+    name = name_part(text, fallback)
     if name[0].isdigit():
         name = f"{fallback}{name}"
     if keyword.iskeyword(name) or name in _RESERVED_CLASSES or name in _BUILTINS:

@@ -21,6 +21,7 @@ class ClassRegistry:
     def __init__(self, schema_names: Iterable[str]) -> None:
         self.components: dict[str, ClassName] = unique_classes(schema_names)  # schema name -> class
         self._models: set[str] = set(self.components.values())
+        self._schema_names: dict[str, str] = {class_name: name for name, class_name in self.components.items()}
         self._hoisted: dict[str, ClassName] = {}  # pointer (or identity) of an inline schema -> class
         self._params: set[str] = set()
         self._resources: set[str] = set()
@@ -28,7 +29,7 @@ class ClassRegistry:
 
     def schema_name(self, class_name: str) -> str:
         """The component a model class was named from (a hoisted class: its own name)."""
-        return next((name for name, taken in self.components.items() if taken == class_name), class_name)
+        return self._schema_names.get(class_name, class_name)
 
     def hoisted(self, key: str, hint: str) -> tuple[ClassName, bool]:
         """The model class of the inline schema `key`, and whether it was named just now."""
