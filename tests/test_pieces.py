@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 import pytest
-
 from orgen import format as formatting
 from orgen import pieces as cutting
 from orgen.config import load_config
@@ -158,8 +157,9 @@ def _rendered(spec: Path, names: tuple[str, ...] | None = None) -> dict[PurePosi
     "spec, names",
     [
         pytest.param(SEED_SPEC, None, id="seed"),
-        # One of each kind of big file: resource modules, request TypedDicts, tests, the client.
-        pytest.param(FULL_SPEC, ("presets.py", "guardrails.py", "params.py", "test_guardrails.py", "_client.py", "__init__.py"), id="openrouter-full"),
+        # One of each kind of big file: resource modules (chat: overloads with long signatures),
+        # request TypedDicts, tests, the client.
+        pytest.param(FULL_SPEC, ("chat.py", "presets.py", "guardrails.py", "params.py", "test_guardrails.py", "_client.py", "__init__.py"), id="openrouter-full"),
     ],
 )
 def test_real_generated_files_in_pieces_read_as_black_on_the_whole_file(spec: Path, names: tuple[str, ...] | None) -> None:
@@ -172,3 +172,55 @@ def test_real_generated_files_in_pieces_read_as_black_on_the_whole_file(spec: Pa
         cut_classes += any(piece.nested for piece in cutting.cut(source))
         assert _in_pieces(source) == formatting._black(source), path
     assert cut_classes > 0
+
+
+def _long_signature(name: str, *, prefix: str = "    def", first: str = "self,\n", extra: str = "") -> str:
+    """A method with a signature as the templates write it: long, one parameter to a line, each with its comma."""
+    parameters = "".join(f"        option_{index}: Literal['a', 'b'] | Mapping[str, int] | None = None,\n" for index in range(12))
+    return (
+        f"    @overload\n\n{prefix} {name}(\n{first}        *,\n{parameters}{extra}"
+        f"        stream: Literal[True],\n        **kwargs: Any,\n    ) -> Stream[{'Chunk' * 30}]:\n"
+        f"        '''Call {name}.'''\n        return self._call('{name}', kwargs)\n"
+    )
+
+
+def _signatures_module(extra: str = "") -> str:
+    methods = "\n".join(_long_signature(f"call_{index}", extra=extra) for index in range(4))
+    async_methods = "\n".join(_long_signature(f"call_{index}", prefix="    async def", extra=extra) for index in range(2))
+    odd = (
+        _long_signature("commented", extra="        # a comment\n")  # a comment anywhere: left whole
+        + "\n" + _long_signature("two_to_a_line", first="self, other: int,\n")  # not one parameter to a line
+        + "\n" + _long_signature("multiline_default", extra="        text: str = '''one\ntwo''',\n")
+    )
+    parameters = "".join(f"    option_{index}: Mapping[str, int] | None = None,\n" for index in range(12))
+    top = f"def top(\n    *args: int,\n{parameters}    **kwargs: Any,\n) -> None:\n    pass\n"
+    return f"class Things:\n{methods}\n{odd}\n\nclass AsyncThings:\n{async_methods}\n\n{top}"
+
+
+def test_long_signatures_are_cut_at_their_parameters_and_read_as_black_on_the_whole_file() -> None:
+    source = _signatures_module()
+    pieces = cutting.cut(source)
+    heads = [piece.text.split("\n")[-2] for piece in pieces if piece.kind == "head"]
+    # A class's first method stays with the class (its piece needs a body); a comment in a
+    # signature, or two parameters to a line, leave it whole.
+    assert heads == [*(f"    def call_{index}(" for index in range(1, 4)), "    def multiline_default(", "    async def call_1(", "def top("]
+    parameters = [piece for piece in pieces if piece.kind == "parameter"]
+    assert parameters[0].text == "self,\n" and parameters[1].text.startswith("        *,\n        option_0")  # the bare `*` goes with the parameter after it
+    assert any("'''one\ntwo'''" in piece.text for piece in parameters)
+    _assert_same_as_whole(source)
+    # The same parameter in every overload, sync or async, is one piece for black.
+    assert len({formatting._key(piece) for piece in parameters}) < len(parameters) / 2
+
+
+def test_an_update_that_adds_a_parameter_formats_only_that_parameter() -> None:
+    path = PurePosixPath("pkg/resources/things.py")
+    source = _signatures_module()
+    formatted = formatting.format_files({path: source}, "black")
+    known = formatting.known_pieces(formatted.pieces[path], formatted.files[path])
+    assert len(set(formatted.pieces[path].split())) == len(known)
+    edited = _signatures_module(extra="        added: int | None = None,\n")
+    again = formatting.format_files({path: edited}, "black", known=known)
+    assert again.files[path] == formatting._black(tidy_imports(edited))
+    # `added` once for every overload that takes it, and each class's own piece, which holds its
+    # first method whole.
+    assert again.formatted_pieces == 3

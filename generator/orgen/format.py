@@ -97,9 +97,9 @@ def piece_key(piece: str) -> str:
 
 
 def _key(piece: cutting.Piece) -> str:
-    # A method's formatted text lacks the stand-in class's line: it never shares a key with a
-    # top-level piece of the same text ("\0" is in no source that parses).
-    return piece_key(piece.source + "\0" if piece.nested else piece.source)
+    # A piece's formatted text lacks its stand-in's lines: it never shares a key with a piece of
+    # another kind whose source reads the same ("\0" is in no source that parses).
+    return piece_key(piece.source if piece.kind == "top" else f"{piece.source}\0{piece.kind}")
 
 
 def known_pieces(record: str, formatted: str) -> dict[str, str]:
@@ -112,7 +112,7 @@ def known_pieces(record: str, formatted: str) -> dict[str, str]:
         if not length.isdigit():
             return {}
         if index:  # the blank lines between two pieces (see `pieces.Piece.gap`); a piece starts with none
-            at += 2 if formatted.startswith("\n\n", at) else 1
+            at += 2 if formatted.startswith("\n\n", at) else 1 if formatted.startswith("\n", at) else 0
         found[key] = formatted[at : at + int(length)]
         at += int(length)
     return found if at == len(formatted) else {}
