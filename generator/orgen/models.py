@@ -231,7 +231,7 @@ def _run(document: dict[str, Any], api: Api, templates: Path) -> tuple[str, dict
             owners = _traded(owners, list(schemas))
     # The library imports the base class by absolute name; a relative import keeps the package
     # importable under any name and lets type checkers resolve it without a search path.
-    source = source.replace(f"from {api.package}._models import BaseModel", "from ._models import BaseModel", 1)
+    source = re.sub(rf"^from {re.escape(api.package)}\._models import ", "from ._models import ", source, flags=re.MULTILINE)
     return source, owners
 
 
@@ -289,7 +289,9 @@ def _generate(document: str, api: Api, templates: Path, renames: dict[str, str])
                 emit_model_metadata=metadata,
                 formatters=[],
                 custom_file_header="",
-                additional_imports=["typing.Any"],  # the open-enum hook in templates/models needs it
+                # The enums' open bases (templates/models/Enum.jinja2); `typing.Any` for the hook
+                # an enum of another base gets instead. Tidying drops those a module does not use.
+                additional_imports=["typing.Any", *(f"{api.package}._models.{base}" for base in ("OpenEnum", "OpenIntEnum", "OpenStrEnum"))],
             )
         except Exception as exc:  # the library raises many kinds; each means this spec's schemas
             raise SpecError([Problem(api.title, None, "/components/schemas", f"cannot generate models: {exc}")]) from None

@@ -112,7 +112,7 @@ def _model(node: ast.ClassDef) -> dict[str, Any]:
             for target in statement.targets
             if isinstance(target, ast.Name)
         }
-        value_type = {"StrEnum": "str", "IntEnum": "int"}.get(bases[0], "")
+        value_type = {"StrEnum": "str", "IntEnum": "int", "OpenStrEnum": "str", "OpenIntEnum": "int"}.get(bases[0], "")
         return {"kind": "enum", "doc": _digest(doc), "members": members, "bases": [value_type] if value_type else []}
     fields: dict[str, Any] = {}
     previous: dict[str, Any] | None = None

@@ -7,7 +7,7 @@ import functools
 import json
 import threading
 from collections.abc import Callable, Mapping
-from enum import Enum
+from enum import Enum, IntEnum, StrEnum
 from typing import Any, Literal, TypeVar, cast, get_args, get_origin
 
 import pydantic
@@ -20,6 +20,9 @@ from ._types import NotGiven
 
 __all__ = [
     "BaseModel",
+    "OpenEnum",
+    "OpenIntEnum",
+    "OpenStrEnum",
     "json_parser",
     "note_unknown_value",
     "parse_as",
@@ -199,9 +202,36 @@ _reported_enum_values: set[tuple[type, object]] = set()
 
 
 def note_unknown_value(enum: type, value: object) -> None:
-    """Called by a generated enum's `_missing_`: remember `value` until the parse that met it ends."""
+    """Called by an open enum's `_missing_`: remember `value` until the parse that met it ends."""
     if (enum, value) not in _reported_enum_values:
         _unknown_values.append((enum, value))
+
+
+class _Open:
+    """Forward compatible: a value the API adds later parses as a new member instead of failing."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> object:
+        base: Any = getattr(cls, "_member_type_", object)
+        if base is object or not isinstance(value, base):
+            return None
+        member: Any = base.__new__(cls, value)
+        member._name_ = str(value)
+        member._value_ = value
+        note_unknown_value(cls, value)  # warned about once, naming the field, after parsing
+        return member
+
+
+class OpenEnum(_Open, Enum):
+    """Base of generated enums: a value the spec does not list yet parses as a new member."""
+
+
+class OpenStrEnum(_Open, StrEnum):
+    """Base of generated string enums: a value the spec does not list yet parses as a new member."""
+
+
+class OpenIntEnum(_Open, IntEnum):
+    """Base of generated integer enums: a value the spec does not list yet parses as a new member."""
 
 
 def _report_unknown_values(result: object) -> None:
