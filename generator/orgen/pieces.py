@@ -58,8 +58,12 @@ class Piece:
 
     @property
     def source(self) -> str:
-        """What black formats."""
-        return (_STAND_IN if self.nested else "") + self.before + self.text + self.after
+        """What black formats. Black drops the blank lines that end a file, and the blank lines
+        between two pieces are the gap's: without them a piece already formatted is black's
+        output as it stands, and black, which formats again whatever its first pass changed,
+        passes over it once."""
+        text = self.text if self.after else self.text.rstrip() + "\n"
+        return (_STAND_IN if self.nested else "") + self.before + text + self.after
 
     def formatted(self, black_output: str | None) -> str | None:
         """The piece's formatted text, from black's output for `source` (None: it did not parse,
