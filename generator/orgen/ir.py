@@ -124,6 +124,13 @@ class Example:
     error: dict[str, object] | None = None  # status, exception, body: a declared error answer
     pages: dict[str, object] | None = None  # bodies of successive pages, and the next page's argument
 
+    def call(self, head: str, indent: int, overrides: dict[str, object] | None = None, tail: str = "") -> str:
+        """`head(arguments)tail`, a statement at `indent` spaces, laid out as black lays it out (see
+        `escape.laid_out_call`); `overrides` as for `call_arguments`."""
+        from .escape import laid_out_call
+
+        return laid_out_call(head, dict(self.arguments) | dict(overrides or {}), indent, tail)
+
     def call_arguments(self, indent: int, overrides: dict[str, object] | None = None) -> str:
         """The keyword arguments as Python source inside a call's parentheses, one per line when
         they do not fit on one; `overrides` replace or add arguments (a stream flag, a page size)."""

@@ -6,7 +6,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, prose
-from .escape import comment, docstring, html_comment, literal, md_code, toml
+from .escape import comment, docstring, html_comment, laid_out, literal, md_code, toml
 from .ir import PACKAGE_EXPORTS, Api, Operation
 from .snippets import fence, quick_start, snippet
 from .typeexpr import render as annotation
@@ -44,6 +44,7 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters.update(
         literal=literal,
+        laid_out=laid_out,
         docstring=docstring,
         comment=comment,
         html_comment=html_comment,

@@ -28,25 +28,21 @@ CREATE_ANSWER: dict[str, Any] = {
 
 def test_create(client: Any) -> None:
     api = client((CREATE_REQUEST, CREATE_ANSWER))
-    result = api.frames.create(
-        frames=[{"url": "example", "frame_type": "first_frame"}],
-    )
+    result = api.frames.create(frames=[{"url": "example", "frame_type": "first_frame"}])
     check_result(result, _models.FrameResult, CREATE_ANSWER)
 
 
 @pytest.mark.anyio
 async def test_create_async(async_client: Any) -> None:
     api = async_client((CREATE_REQUEST, CREATE_ANSWER))
-    result = await api.frames.create(
-        frames=[{"url": "example", "frame_type": "first_frame"}],
-    )
+    result = await api.frames.create(frames=[{"url": "example", "frame_type": "first_frame"}])
     check_result(result, _models.FrameResult, CREATE_ANSWER)
 
 
 def test_create_raw_response(client: Any) -> None:
     api = client((CREATE_REQUEST, CREATE_ANSWER))
     response = api.frames.with_raw_response.create(
-        frames=[{"url": "example", "frame_type": "first_frame"}],
+        frames=[{"url": "example", "frame_type": "first_frame"}]
     )
     assert 200 <= response.status_code < 300
     check_result(response.parse(), _models.FrameResult, CREATE_ANSWER)

@@ -1,0 +1,79 @@
+"""Literals and calls the test templates write are laid out as black lays them out.
+
+`escape.laid_out` and `escape.laid_out_call` write example values and calls on the lines black
+would give them, so that black finds them formatted and reads them once. Whatever they write, black
+runs on it; what must hold is that black's output is the same as for the value on one line: a
+comma after the last item is "magic" to black, so a split black would not make would stay.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from orgen import format as formatting
+from orgen.escape import _flat, laid_out, laid_out_call
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(alphabet="ab c'\"\\é中", max_size=40),
+    st.sampled_from(["x" * 60, "y" * 95, "z" * 120]),  # around the line length
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5),
+        st.dictionaries(st.text(alphabet="abcdefghij_", min_size=1, max_size=30), inner, max_size=5),
+    ),
+    max_leaves=25,
+)
+
+
+def _black_on_one_line(source: str) -> str:
+    formatted = formatting._black(source)
+    assert formatted is not None, source
+    return formatted
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_VALUES, indent=st.sampled_from([0, 4, 8]))
+def test_a_value_laid_out_reads_as_black_writes_it_on_one_line(value: Any, indent: int) -> None:
+    head = "NAME_OF_SOME_LENGTH: dict[str, Any] = " if indent == 0 else "answer = "
+    wrap = (lambda body: body) if indent == 0 else (lambda body: "def f():\n" + " " * indent + body + "\n")
+    if indent == 8:
+        wrap = lambda body: "def f():\n    if x:\n" + " " * indent + body + "\n"  # noqa: E731
+    laid = wrap(laid_out(value, head, indent)) + ("\n" if indent == 0 else "")
+    flat = wrap(head + _flat(value)) + ("\n" if indent == 0 else "")
+    expected = _black_on_one_line(flat)
+    assert _black_on_one_line(laid) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    arguments=st.dictionaries(st.text(alphabet="abcdefgh_", min_size=1, max_size=20), _VALUES, max_size=5),
+    head=st.sampled_from(["result = api.resource.call", "result = await api.things.create_a_thing", "with api.stream"]),
+)
+def test_a_call_laid_out_reads_as_black_writes_it_on_one_line(arguments: dict[str, Any], head: str) -> None:
+    arguments = {f"arg_{name}": value for name, value in arguments.items()}  # never a keyword
+    tail, body = (":", "        pass\n") if head.startswith("with") else ("", "")
+    flat_call = head + "(" + ", ".join(f"{name}={_flat(value)}" for name, value in arguments.items()) + ")" + tail
+    laid = f"async def f():\n    {laid_out_call(head, arguments, 4, tail)}\n{body}"
+    flat = f"async def f():\n    {flat_call}\n{body}"
+    assert _black_on_one_line(laid) == _black_on_one_line(flat)
+
+
+def test_what_black_would_not_split_stays_on_one_line_and_the_rest_is_black_already() -> None:
+    request = {"method": "POST", "path": "/chat", "json": {"messages": [{"role": "user", "content": "x" * 70}], "n": 1}}
+    text = laid_out(request, "SEND_REQUEST: dict[str, Any] = ") + "\n"
+    assert text == _black_on_one_line(text)  # black's own layout: one pass of black is enough
+    assert text.count("\n") > 1
+    assert laid_out({"short": 1}, "X = ") == 'X = {"short": 1}'
+    # A call whose arguments fit on a line of their own keeps them there, with no comma after.
+    call = laid_out_call("result = api.workspaces.update", {"id": "production", "name": "Updated Workspace", "slug": "updated-workspace-name"}, 4)
+    assert call.split("\n")[1] == '        id="production", name="Updated Workspace", slug="updated-workspace-name"'
+    # Text black measures its own way (wide characters) is left on one line for black.
+    assert "\n" not in laid_out({"text": "中" * 80}, "X = ")
