@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from . import pieces as cutting
 from .problems import Problem, SpecError
+from .quotes import double_quoted
 from .tidy import tidy_imports
 
 LINE_LENGTH = 100
@@ -52,6 +53,7 @@ def format_files(
     result.files.update({path: files[path] for path in targets})
     if formatter == "none" or not targets:
         return result
+    files = {**files, **{path: double_quoted(files[path]) for path in targets}}
     if formatter == "ruff":
         result.files.update(_ruff({path: files[path] for path in targets}))
         return result
@@ -79,7 +81,7 @@ def format_code(formatter: str) -> str:
     digest = hashlib.sha256()
     for part in (formatter, _version(formatter), f"isort=={metadata.version('isort')}"):
         digest.update(part.encode("utf-8") + b"\0")
-    for module in ("format.py", "pieces.py", "tidy.py"):
+    for module in ("format.py", "pieces.py", "quotes.py", "tidy.py"):
         digest.update(module.encode("utf-8") + b"\0" + (Path(__file__).parent / module).read_bytes() + b"\0")
     return digest.hexdigest()
 

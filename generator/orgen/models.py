@@ -299,7 +299,17 @@ def _generate(document: str, api: Api, templates: Path, renames: dict[str, str])
     assert isinstance(source, str)
     # The library writes enum values and defaults as it finds them, line separators included;
     # escaped, they can no longer make a line count differ between tools.
-    return unsafe_in_strings(source), {str(model["class_name"]): str(model["source_ref"]) for model in models}
+    return _blank_after_docstrings(unsafe_in_strings(source)), {str(model["class_name"]): str(model["source_ref"]) for model in models}
+
+
+# A class's docstring directly followed by its body: black puts a blank line between them.
+_DOCSTRING_THEN_BODY = re.compile(r'^class [^\n]*:\n    """(?:[^"\\]|\\.|"(?!""))*"""\n(?=    \S)', re.MULTILINE)
+
+
+def _blank_after_docstrings(source: str) -> str:
+    """`source` with the blank line black puts after a class's docstring: classes black would
+    change only there are then formatted in one pass."""
+    return _DOCSTRING_THEN_BODY.sub(lambda match: match.group() + "\n", source)
 
 
 def _displaced_components(owners: dict[str, str], components: list[str]) -> dict[str, str]:
