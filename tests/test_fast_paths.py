@@ -15,7 +15,6 @@ import sys
 from pathlib import Path, PurePosixPath
 
 import pytest
-
 from orgen import format as formatting
 from orgen import pieces as cutting
 from orgen.load import _JsonIndex
@@ -53,6 +52,64 @@ def test_unchanged_check_answers_from_the_record_and_any_change_falls_back(orgen
     assert changed.returncode == 1 and "unchanged since the last build" not in changed.stderr
     other = orgen("build", spec, "--out", out, *ARGS, "--check", "--formatter", "none", cwd=tmp_path, env=env)
     assert "unchanged since the last build" not in other.stderr
+
+
+def test_a_fresh_checkout_answers_from_the_manifest_and_any_change_falls_back(orgen: Orgen, tmp_path: Path) -> None:
+    spec, out = tmp_path / "openapi.yaml", tmp_path / "out"
+    shutil.copy(SEED_SPEC, spec)
+    caches = iter(range(100))
+
+    def fresh_machine() -> dict[str, str]:
+        """A cache folder with no record in it: what a CI runner with a fresh checkout has."""
+        return {"ORGEN_CACHE_DIR": str(tmp_path / f"cache-{next(caches)}")}
+
+    assert orgen("build", spec, "--out", out, *ARGS, cwd=tmp_path, env=fresh_machine()).returncode == 0
+    from_manifest = "as its manifest records it"
+
+    def check(*options: str) -> subprocess.CompletedProcess[str]:
+        return orgen("build", spec, "--out", out, *ARGS, "--check", *options, cwd=tmp_path, env=fresh_machine())
+
+    answered = check()
+    assert answered.returncode == 0 and from_manifest in answered.stderr and "loaded" not in answered.stderr
+    rebuilt = orgen("build", spec, "--out", out, *ARGS, cwd=tmp_path, env=fresh_machine())
+    assert rebuilt.returncode == 0 and "wrote 0 changed" in rebuilt.stderr and from_manifest in rebuilt.stderr
+    # Records turned off, nothing answers from an earlier build.
+    off = orgen("build", spec, "--out", out, *ARGS, "--check", cwd=tmp_path, env={"ORGEN_CACHE_DIR": ""})
+    assert off.returncode == 0 and "loaded and normalized" in off.stderr
+
+    # An edited output file: the full pipeline runs and reports the diff.
+    models = out / "openrouter_client" / "models.py"
+    original = models.read_text()
+    models.write_text(original + "# edited\n")
+    drift = check()
+    assert drift.returncode == 1 and "-# edited" in drift.stdout and from_manifest not in drift.stderr
+    models.write_text(original)
+
+    # A manifest edited by hand (its seal no longer matches) lends nothing; the build agrees with
+    # the files and reports the manifest's drift.
+    manifest = out / ".orgen" / "manifest.json"
+    written = manifest.read_text()
+    manifest.write_text(written.replace('"call": "completions.create"', '"call": "completions.make"'))
+    edited = check()
+    assert edited.returncode == 1 and from_manifest not in edited.stderr and "completions.make" in edited.stdout
+    manifest.write_text(written)
+
+    # A manifest another orgen wrote (another fingerprint) lends nothing either, but is no drift.
+    data = json.loads(written)
+    data["fingerprint"] = "made by another orgen"
+    from orgen.write import _seal
+
+    data["seal"] = _seal(data)
+    manifest.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    other = check()
+    assert other.returncode == 0 and from_manifest not in other.stderr and "loaded and normalized" in other.stderr
+    manifest.write_text(written)
+
+    # Another option, or an edited spec, is another build.
+    assert from_manifest not in check("--formatter", "none").stderr
+    spec.write_text(spec.read_text().replace("Create a completion", "Create a text completion", 1))
+    changed = check()
+    assert changed.returncode == 1 and from_manifest not in changed.stderr
 
 
 def test_json_lines_are_found_by_walking_only_the_path() -> None:

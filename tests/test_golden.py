@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from orgen.write import MANIFEST, without_fingerprint
 
 from .conftest import ROOT, Orgen, tree
 from .golden.regenerate import GOLDEN, cases, spec_of
@@ -43,6 +44,8 @@ def test_build_matches_golden_tree(case: Path, orgen: Orgen, tmp_path: Path) -> 
     expected, actual = tree(case / "expected"), tree(tmp_path / "out")
     assert sorted(actual) == sorted(expected)
     for name in expected:
+        if name == str(MANIFEST):  # what it was made from (orgen's code among it) is no output
+            expected[name], actual[name] = (without_fingerprint(text.decode()).encode() for text in (expected[name], actual[name]))
         assert actual[name] == expected[name], f"{case.name}/{name} differs; run python tests/golden/regenerate.py"
 
 

@@ -16,7 +16,7 @@ from . import __version__
 from .config import Config, ConfigError, load_config
 from .format import FORMATTERS
 from .problems import Problem, SpecError
-from .record import up_to_date
+from .record import committed_up_to_date, up_to_date
 
 EXIT_OK, EXIT_DRIFT, EXIT_BAD_INPUT = 0, 1, 2
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -74,6 +74,14 @@ def build(spec: Path, check: bool, quiet: bool, allow_remote_refs: bool, fresh: 
             )
         for warning in recorded.warnings:
             click.echo(f"warning: {warning}", err=True)
+        return
+    committed = None if fresh else committed_up_to_date(spec, config, allow_remote_refs)
+    if committed is not None:  # the manifest shows the output made from these inputs: see orgen/record.py
+        unchanged = "as its manifest records it for this spec, configuration and orgen"
+        if check:
+            progress(f"{config.out} is up to date ({unchanged})")
+        else:
+            progress(f"wrote 0 changed of {committed} files to {config.out} in {time.perf_counter() - started:.2f}s ({unchanged})")
         return
     # Imported only now: an up-to-date output is answered above without loading the pipeline.
     from .pipeline import build as run_build

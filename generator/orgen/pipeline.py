@@ -84,6 +84,8 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
 
     `fresh`: borrow nothing from the previous build (the result is the same, only slower)."""
     clock = _Clock(progress)
+    # Taken before the spec is read: a spec edited meanwhile leaves the manifest with no fingerprint.
+    context, spec_before = record.portable_context(config, allow_remote_refs), sha256(spec.read_bytes())
     document, api, problems = plan_spec(spec, config, allow_remote_refs)
     clock.step(f"loaded and normalized; planned {len(api.operations)} operations, {len(api.models)} models")
     templates = templates_dir()
@@ -159,6 +161,9 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
         models_input=models_input,
         model_units=made.record,
     )
+    inputs = record.input_hashes(spec, [spec, *document.referenced])
+    if inputs.get(spec.name) == spec_before:
+        manifest.fingerprint, manifest.inputs, manifest.warnings = context, inputs, len(problems.warnings)
     files[MANIFEST] = manifest.to_text()
     return Output(files, api, problems.warnings, previous, [spec, *document.referenced], release.entry, release.note)
 

@@ -20,6 +20,12 @@ file edited so that its sha256 stays the same. Records live outside the output f
 `$ORGEN_CACHE_DIR` (default `$XDG_CACHE_HOME/orgen`, else `~/.cache/orgen`), one small JSON file per
 output folder; `ORGEN_CACHE_DIR=` (empty) turns them off. Failing to read or write one is never an
 error.
+
+A fresh checkout has no record, but it has the output's manifest: a build writes into it a
+fingerprint of the same inputs as they read on any machine (`portable_context`: no paths, no file
+times) and the sha256 of each spec file. When both match and every file the manifest lists is on
+disk as written, `--check` and `build` answer from it (`committed_up_to_date`); `ORGEN_CACHE_DIR=`
+turns that off too.
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ from . import __version__
 
 _KEEP = 256  # records kept; the least recently written go first
 _LIBRARIES = ("datamodel_code_generator", "jinja2", "yaml", "pydantic", "pydantic_core", "black")
+# The same libraries (and isort) by distribution name, for their versions.
+_DISTRIBUTIONS = ("datamodel-code-generator", "jinja2", "PyYAML", "pydantic", "pydantic-core", "black", "isort")
 
 
 @dataclass
@@ -74,13 +82,77 @@ def context(spec: Path, config: Any, allow_remote_refs: bool) -> str:
         "libraries": _library_versions(config.formatter),
     }
     digest.update(json.dumps(parts, sort_keys=True, default=str).encode())
+    _code(digest)
+    return digest.hexdigest()
+
+
+def portable_context(config: Any, allow_remote_refs: bool) -> str:
+    """Hash of what besides the spec files shapes a build's output, as it reads on any machine:
+    orgen's code and templates, the versions of the libraries that write text, and the settings
+    that change the output (not the output folder, not `--strict`). A build writes it into its
+    manifest, so that a fresh checkout can tell an up-to-date output without a record (see
+    `committed_up_to_date`)."""
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    settings = {f.name: getattr(config, f.name) for f in dataclasses.fields(config) if f.name not in ("out", "strict")}
+    libraries = {name: metadata.version(name) for name in _DISTRIBUTIONS}
+    if config.formatter == "ruff":
+        from .format import _version
+
+        libraries["ruff"] = _version("ruff")
+    parts = {"orgen": __version__, "config": repr(sorted(settings.items())), "allow_remote_refs": allow_remote_refs, "libraries": libraries}
+    digest.update(json.dumps(parts, sort_keys=True, default=str).encode())
+    _code(digest)
+    return digest.hexdigest()
+
+
+def _code(digest: Any) -> None:
+    """orgen's code and templates into `digest`, file by file."""
     from .render import templates_dir  # the same folder the build renders from
 
     for folder in (Path(__file__).parent, templates_dir()):
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
                 digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+
+
+def input_hashes(spec: Path, paths: list[Path]) -> dict[str, str]:
+    """The sha256 of each input file, by its path relative to the spec's folder."""
+    base = spec.parent.resolve()
+    return {Path(os.path.relpath(path.resolve(), base)).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
+
+
+def committed_up_to_date(spec: Path, config: Any, allow_remote_refs: bool = False) -> int | None:
+    """How many files the output folder holds, when its manifest shows that regenerating would
+    change nothing: the manifest is as a build wrote it (its seal), it was made from these spec
+    files with this context and no warnings, and every file it lists is on disk as written.
+    None otherwise, and the caller runs the full pipeline.
+
+    What this trusts beyond `up_to_date`: that the output does not depend on the Python version
+    or the machine (orgen is deterministic), and that no one edits a file and its manifest entry
+    and reseals the manifest to match."""
+    from .write import MANIFEST, sealed
+
+    if cache_dir() is None:
+        return None  # `ORGEN_CACHE_DIR=` turns off every answer from an earlier build
+    out = Path(config.out)
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not data.get("fingerprint") or data.get("warnings") != 0 or not sealed(data):
+            return None
+        inputs, files = data["inputs"], data["files"]
+        if spec.name not in inputs or data["fingerprint"] != portable_context(config, allow_remote_refs):
+            return None
+        for relative, digest in inputs.items():
+            if _sha256_file(spec.parent / relative) != digest:
+                return None
+        for relative, entry in files.items():
+            if _sha256_file(out / relative) != entry["sha256"]:
+                return None
+        return len(files) + 1
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def _library_versions(formatter: str) -> dict[str, str]:

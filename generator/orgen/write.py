@@ -15,6 +15,7 @@ from typing import Any
 from .problems import Problem, SpecError
 
 MANIFEST = PurePosixPath(".orgen/manifest.json")
+_FINGERPRINT = ("fingerprint", "inputs", "warnings", "seal")  # see `Manifest.fingerprint`
 
 
 def sha256(data: bytes | str) -> str:
@@ -34,9 +35,14 @@ class Manifest:
     format_code: str = ""  # hash of what turned rendered text into the written text (see `format.format_code`)
     models_input: str = ""  # hash of what models.py was generated from
     model_units: dict[str, Any] | None = None  # how models.py was put together from its schemas' classes
+    # What the output was made from, for a check without a record (see `record.committed_up_to_date`):
+    # the context's hash, each spec file's sha256 and how many warnings the build gave.
+    fingerprint: str = ""
+    inputs: dict[str, str] = field(default_factory=dict)
+    warnings: int = 0
 
     def to_text(self) -> str:
-        data = {
+        data: dict[str, Any] = {
             "formatter": self.formatter,
             "format_code": self.format_code,
             "models_input": self.models_input,
@@ -47,6 +53,9 @@ class Manifest:
         }
         if self.model_units:
             data["model_units"] = self.model_units
+        if self.fingerprint:
+            data.update(fingerprint=self.fingerprint, inputs=dict(sorted(self.inputs.items())), warnings=self.warnings)
+            data["seal"] = _seal(data)
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
     @classmethod
@@ -62,6 +71,28 @@ class Manifest:
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
+
+
+def without_fingerprint(manifest: str) -> str:
+    """A manifest's text without what says what the output was made from: a manifest that differs
+    only there (another orgen, an edited spec file that changes no output) is no drift."""
+    try:
+        data = json.loads(manifest)
+    except ValueError:
+        return manifest
+    if not isinstance(data, dict):
+        return manifest
+    return json.dumps({key: value for key, value in data.items() if key not in _FINGERPRINT}, indent=2, sort_keys=True) + "\n"
+
+
+def sealed(data: dict[str, Any]) -> bool:
+    """Whether a manifest's data is as a build wrote it: its seal is the hash of the rest."""
+    return data.get("seal") == _seal(data)
+
+
+def _seal(data: dict[str, Any]) -> str:
+    rest = {key: value for key, value in data.items() if key != "seal"}
+    return hashlib.sha256(json.dumps(rest, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def safe_path(out: Path, relative: PurePosixPath) -> Path:
@@ -138,7 +169,7 @@ def diff(out: Path, files: dict[PurePosixPath, str], previous: Manifest | None) 
             old: str | None = safe_path(out, path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             old = None
-        if old == new:
+        if old == new or (path == MANIFEST and old is not None and new is not None and without_fingerprint(old) == without_fingerprint(new)):
             continue
         chunks.extend(
             difflib.unified_diff(
