@@ -77,3 +77,18 @@ def test_what_black_would_not_split_stays_on_one_line_and_the_rest_is_black_alre
     assert call.split("\n")[1] == '        id="production", name="Updated Workspace", slug="updated-workspace-name"'
     # Text black measures its own way (wide characters) is left on one line for black.
     assert "\n" not in laid_out({"text": "中" * 80}, "X = ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(st.one_of(st.text(alphabet="ab ,.'\"\\\t", max_size=110), st.sampled_from(["", "Args:", "    name: what it is" + " x" * 45])), min_size=1, max_size=5)
+)
+def test_a_docstring_indented_as_black_writes_it_reads_the_same_to_black(text: list[str]) -> None:
+    def method(body: str) -> str:
+        return f'class C:\n    def f(self) -> None:\n        """{body}"""\n        return None\n'
+
+    from orgen.escape import docstring
+
+    given_at_column_0 = _black_on_one_line(method(docstring("\n".join(text))))
+    indented = method(docstring("\n".join(text), 8))
+    assert _black_on_one_line(indented) == given_at_column_0

@@ -108,13 +108,26 @@ def _flat(value: object) -> str:
     return literal(value)
 
 
-def docstring(text: object) -> str:
-    """Text safe between triple double quotes: no closing quotes, escapes or stray control characters."""
+def docstring(text: object, indent: int = 0, width: int = 100) -> str:
+    """Text safe between triple double quotes: no closing quotes, escapes or stray control characters.
+
+    `indent`: the docstring's own indentation, written as black writes a docstring there: its
+    lines after the first indented so, and the closing quotes on a line of their own when they
+    would make the last line longer than `width` (black re-indents docstrings whatever they are
+    given, so this changes nothing black writes; it spares it a second pass)."""
     body = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
     body = body.replace("\\", "\\\\")
     body = UNSAFE.sub(_python_escape, body)
     body = body.replace('"', '\\"')
     lines = [line.rstrip() for line in body.strip().split("\n")]
+    # Black leaves a docstring with a backslash before a line break as it is, and expands tabs
+    # where they start a line: both are left to it.
+    if not indent or any(line.endswith("\\") for line in lines[:-1]) or "\t" in body:
+        return "\n".join(lines)
+    margin = " " * indent
+    lines[1:] = [margin + line if line else line for line in lines[1:]]
+    if len(lines) > 1 and len(lines[-1]) + 3 > width:
+        lines.append(margin)
     return "\n".join(lines)
 
 

@@ -118,7 +118,7 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     if release.version != guess:
         api.package_version = release.version
         first_pass = rest.formatted.formatted_pieces
-        rest = _render_and_format(api, spec.name, templates, reuse, config.formatter, models_path, rest.known())
+        rest = _render_and_format(api, spec.name, templates, reuse, config.formatter, models_path, rest)
         again, rest.formatted.formatted_pieces = rest.formatted.formatted_pieces, first_pass
     if kept_models:
         # Kept whole: not read again from disk for pieces, and recorded under its real hash.
@@ -185,19 +185,33 @@ class _Formatted:
 
 
 def _render_and_format(
-    api: Api, spec_name: str, templates: Path, reuse: Reuse, formatter: str, models_path: PurePosixPath, known: dict[str, str] | None = None
+    api: Api, spec_name: str, templates: Path, reuse: Reuse, formatter: str, models_path: PurePosixPath, earlier: _Formatted | None = None
 ) -> _Formatted:
-    """Every file but models.py, rendered and formatted (or taken whole from the previous build)."""
+    """Every file but models.py, rendered and formatted (or taken whole from the previous build);
+    `earlier`: this build's first pass, whose files are kept where they render the same again."""
     rendered = render(api, "", spec_name, templates)
     del rendered[models_path]
-    return _format(rendered, reuse, formatter, known or {})
+    return _format(rendered, reuse, formatter, {} if earlier is None else earlier.known(), earlier=earlier)
 
 
-def _format(rendered: dict[PurePosixPath, str], reuse: Reuse, formatter: str, known: dict[str, str], classes: bool = True) -> _Formatted:
-    reused, on_disk = reuse.texts(rendered)
-    formatted = format_files(rendered, formatter, only=set(rendered) - set(reused), known={**on_disk, **known}, classes=classes)
+def _format(
+    rendered: dict[PurePosixPath, str], reuse: Reuse, formatter: str, known: dict[str, str], classes: bool = True, earlier: _Formatted | None = None
+) -> _Formatted:
+    rendered_sha = {path: sha256(text) for path, text in rendered.items()}
+    # A second pass (the package version moved) renders most files as the first did: those are
+    # kept as the first pass made them, not tidied and cut again.
+    kept = {path for path in rendered if earlier is not None and earlier.rendered_sha.get(path) == rendered_sha[path]}
+    reused, on_disk = reuse.texts({path: text for path, text in rendered.items() if path not in kept})
+    fresh = {path: text for path, text in rendered.items() if path not in kept}
+    formatted = format_files(fresh, formatter, only=set(fresh) - set(reused), known={**on_disk, **known}, classes=classes)
     formatted.files = {path: text for path, text in formatted.files.items() if path not in reused}
-    return _Formatted(formatted, reused, {path: sha256(text) for path, text in rendered.items()})
+    if earlier is not None:
+        reused.update({path: earlier.reused[path] for path in kept if path in earlier.reused})
+        for path in kept - set(earlier.reused):
+            formatted.files[path] = earlier.formatted.files[path]
+            if path in earlier.formatted.pieces:
+                formatted.pieces[path] = earlier.formatted.pieces[path]
+    return _Formatted(formatted, reused, rendered_sha)
 
 
 @contextmanager
