@@ -1,6 +1,6 @@
 """Literals and calls the test templates write are laid out as black lays them out.
 
-`escape.laid_out` and `escape.laid_out_call` write example values and calls on the lines black
+`layout.laid_out` and `layout.laid_out_call` write example values and calls on the lines black
 would give them, so that black finds them formatted and reads them once. Whatever they write, black
 runs on it; what must hold is that black's output is the same as for the value on one line: a
 comma after the last item is "magic" to black, so a split black would not make would stay.
@@ -13,7 +13,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from orgen import format as formatting
-from orgen.escape import _flat, laid_out, laid_out_call
+from orgen.escape import flat as _flat
+from orgen.layout import laid_out, laid_out_call
 
 _SCALARS = st.one_of(
     st.none(),
@@ -92,3 +93,31 @@ def test_a_docstring_indented_as_black_writes_it_reads_the_same_to_black(text: l
     given_at_column_0 = _black_on_one_line(method(docstring("\n".join(text))))
     indented = method(docstring("\n".join(text), 8))
     assert _black_on_one_line(indented) == given_at_column_0
+
+
+_NAMES = st.sampled_from(["x", "messages", "cache_control", "_models.UnauthorizedResponse", "a_rather_long_parameter_name"])
+_EXPRESSIONS = st.recursive(
+    st.one_of(_NAMES, _SCALARS.map(_flat)),
+    lambda inner: st.one_of(
+        st.tuples(st.sampled_from(["to_wire", "strip_not_given", "format_path", "header_values"]), st.lists(inner, min_size=1, max_size=3)).map(
+            lambda call: f"{call[0]}({', '.join(call[1])})"
+        ),
+        st.lists(st.tuples(st.text(alphabet="abcdefgh_", min_size=1, max_size=25).map(_flat), inner), max_size=5).map(
+            lambda items: "{" + ", ".join(f"{key}: {value}" for key, value in items) + "}"
+        ),
+        st.lists(inner, max_size=4).map(lambda items: "[" + ", ".join(items) + "]"),
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(expression=_EXPRESSIONS, head=st.sampled_from(["json_body=", "errors=", ""]))
+def test_code_laid_out_reads_as_black_writes_it_on_one_line(expression: str, head: str) -> None:
+    def method(argument: str) -> str:
+        return f"class C:\n    def f(self) -> None:\n        options = RequestOptions(\n            method=\"post\",\n            {argument}\n        )\n"
+
+    from orgen.layout import laid_out_code
+
+    laid = method(laid_out_code(expression, 12, head, ","))
+    assert _black_on_one_line(laid) == _black_on_one_line(method(head + expression + ","))

@@ -55,42 +55,9 @@ def pretty(value: object, indent: int = 0, width: int = 88) -> str:
     return opening + "\n" + "".join(f"{inner}{item},\n" for item in items) + " " * indent + closing
 
 
-def laid_out(value: object, head: str = "", indent: int = 0, tail: str = "", width: int = 100) -> str:
-    """`head`, then a JSON-like value as Python source, then `tail`: the lines as black writes them
-    at `indent` spaces (the first line's indent left to the caller), so that black finds them
-    formatted already. On one line when that fits in `width`; else the value's items one to a line,
-    each laid out the same way, with a comma after each when there are several (black's magic
-    trailing comma: so only where black itself would split). A line with other than ASCII
-    characters, whose width black measures its own way, is left on one line for black to lay out."""
-    lines = _laid_out(value, head, indent, tail, width)
-    return "\n".join(lines)[indent:]
-
-
-def laid_out_call(head: str, arguments: dict[str, object], indent: int = 0, tail: str = "", width: int = 100) -> str:
-    """`head(name=value, ...)tail` laid out as black lays out a call: on one line when it fits;
-    else the arguments on a line of their own when they fit there (a call's arguments, unlike a
-    literal's items, are not split for being split); else one to a line, each laid out as
-    `laid_out` lays out a value."""
-    arguments_line = ", ".join(f"{name}={_flat(value)}" for name, value in arguments.items())
-    flat = " " * indent + head + "(" + arguments_line + ")" + tail
-    if len(flat) <= width or not arguments or not flat.isascii():
-        return flat[indent:]
-    if len(arguments_line) + indent + 4 <= width:
-        return f"{head}(\n{' ' * (indent + 4)}{arguments_line}\n{' ' * indent}){tail}"
-    comma = "," if len(arguments) > 1 else ""
-    body = [text for name, value in arguments.items() for text in _laid_out(value, f"{name}=", indent + 4, comma, width)]
-    return "\n".join([" " * indent + head + "(", *body, " " * indent + ")" + tail])[indent:]
-
-
-def _laid_out(value: object, head: str, indent: int, tail: str, width: int) -> list[str]:
-    line = " " * indent + head + _flat(value) + tail
-    if len(line) <= width or not isinstance(value, (list, dict)) or not value or not line.isascii():
-        return [line]
-    items = [(f"{_flat(str(key))}: ", item) for key, item in value.items()] if isinstance(value, dict) else [("", item) for item in value]
-    comma = "," if len(items) > 1 else ""
-    body = [text for key, item in items for text in _laid_out(item, key, indent + 4, comma, width)]
-    opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
-    return [" " * indent + head + opening, *body, " " * indent + closing + tail]
+def flat(value: object) -> str:
+    """A JSON-like value as Python source on one line, strings in double quotes where black puts them."""
+    return _flat(value)
 
 
 def _flat(value: object) -> str:

@@ -126,8 +126,8 @@ class Example:
 
     def call(self, head: str, indent: int, overrides: dict[str, object] | None = None, tail: str = "") -> str:
         """`head(arguments)tail`, a statement at `indent` spaces, laid out as black lays it out (see
-        `escape.laid_out_call`); `overrides` as for `call_arguments`."""
-        from .escape import laid_out_call
+        `layout.laid_out_call`); `overrides` as for `call_arguments`."""
+        from .layout import laid_out_call
 
         return laid_out_call(head, dict(self.arguments) | dict(overrides or {}), indent, tail)
 

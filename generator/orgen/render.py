@@ -6,8 +6,9 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, prose
-from .escape import comment, docstring, html_comment, laid_out, literal, md_code, toml
+from .escape import comment, docstring, html_comment, literal, md_code, toml
 from .ir import PACKAGE_EXPORTS, Api, Operation
+from .layout import laid_out, laid_out_code
 from .snippets import fence, quick_start, snippet
 from .typeexpr import render as annotation
 
@@ -45,6 +46,7 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters.update(
         literal=literal,
         laid_out=laid_out,
+        laid_out_code=laid_out_code,
         docstring=docstring,
         comment=comment,
         html_comment=html_comment,

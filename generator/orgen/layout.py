@@ -1,0 +1,93 @@
+"""Layout: generated code written on the lines black gives it, so that black finds it formatted.
+
+Black formats again whatever its first pass changed; text it finds formatted already costs it one
+pass. These functions write values, calls and code expressions as black lays them out. Black runs
+on whatever they write, so a case they lay out otherwise costs time, not correctness; what they
+must never do is split where black would not, because the comma they leave after the last item
+would then be "magic" and keep the split (tests/test_layout.py checks that against black).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from .escape import flat
+
+
+def laid_out(value: object, head: str = "", indent: int = 0, tail: str = "", width: int = 100) -> str:
+    """`head`, then a JSON-like value as Python source, then `tail`: the lines as black writes them
+    at `indent` spaces (the first line's indent left to the caller), so that black finds them
+    formatted already. On one line when that fits in `width`; else the value's items one to a line,
+    each laid out the same way, with a comma after each when there are several (black's magic
+    trailing comma: so only where black itself would split). A line with other than ASCII
+    characters, whose width black measures its own way, is left on one line for black to lay out."""
+    lines = _laid_out(value, head, indent, tail, width)
+    return "\n".join(lines)[indent:]
+
+
+def laid_out_call(head: str, arguments: dict[str, object], indent: int = 0, tail: str = "", width: int = 100) -> str:
+    """`head(name=value, ...)tail` laid out as black lays out a call: on one line when it fits;
+    else the arguments on a line of their own when they fit there (a call's arguments, unlike a
+    literal's items, are not split for being split); else one to a line, each laid out as
+    `laid_out` lays out a value."""
+    arguments_line = ", ".join(f"{name}={flat(value)}" for name, value in arguments.items())
+    line = " " * indent + head + "(" + arguments_line + ")" + tail
+    if len(line) <= width or not arguments or not line.isascii():
+        return line[indent:]
+    if len(arguments_line) + indent + 4 <= width:
+        return f"{head}(\n{' ' * (indent + 4)}{arguments_line}\n{' ' * indent}){tail}"
+    comma = "," if len(arguments) > 1 else ""
+    body = [text for name, value in arguments.items() for text in _laid_out(value, f"{name}=", indent + 4, comma, width)]
+    return "\n".join([" " * indent + head + "(", *body, " " * indent + ")" + tail])[indent:]
+
+
+def _laid_out(value: object, head: str, indent: int, tail: str, width: int) -> list[str]:
+    line = " " * indent + head + flat(value) + tail
+    if len(line) <= width or not isinstance(value, (list, dict)) or not value or not line.isascii():
+        return [line]
+    items = [(f"{flat(str(key))}: ", item) for key, item in value.items()] if isinstance(value, dict) else [("", item) for item in value]
+    comma = "," if len(items) > 1 else ""
+    body = [text for key, item in items for text in _laid_out(item, key, indent + 4, comma, width)]
+    opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+    return [" " * indent + head + opening, *body, " " * indent + closing + tail]
+
+
+def laid_out_code(text: str, indent: int = 0, head: str = "", tail: str = "", width: int = 100) -> str:
+    """`head`, the Python expression `text`, then `tail`, laid out as black lays it out at `indent`
+    (the first line's indent left to the caller): calls, dicts and lists split at their brackets
+    when the line does not fit, anything else left on its line."""
+    try:
+        node = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        return head + text + tail
+    source = text.strip()
+    return "\n".join(_code_lines(node, source, head, indent, tail, width))[indent:]
+
+
+def _code_lines(node: ast.expr, source: str, head: str, indent: int, tail: str, width: int) -> list[str]:
+    segment = ast.get_source_segment(source, node) or ""
+    line = " " * indent + head + segment + tail
+    if len(line) <= width or not line.isascii() or "\n" in segment:
+        return [line]
+    if isinstance(node, ast.Call) and all(keyword.arg is not None for keyword in node.keywords) and not any(isinstance(arg, ast.Starred) for arg in node.args):
+        items = [("", arg) for arg in node.args] + [(f"{keyword.arg}=", keyword.value) for keyword in node.keywords]
+        opening, closing, atom = (ast.get_source_segment(source, node.func) or "") + "(", ")", False
+    elif isinstance(node, ast.Dict) and None not in node.keys:
+        items = [(f"{ast.get_source_segment(source, key)}: ", value) for key, value in zip(node.keys, node.values) if key is not None]
+        opening, closing, atom = "{", "}", True
+    elif isinstance(node, ast.List) and not any(isinstance(item, ast.Starred) for item in node.elts):
+        items = [("", item) for item in node.elts]
+        opening, closing, atom = "[", "]", True
+    else:
+        return [line]
+    if not items:
+        return [line]
+    inner = " " * (indent + 4)
+    first = " " * indent + head + opening
+    last = " " * indent + closing + tail
+    if len(items) == 1:
+        return [first, *_code_lines(items[0][1], source, items[0][0], indent + 4, "", width), last]
+    joined = inner + ", ".join(key + (ast.get_source_segment(source, value) or "") for key, value in items)
+    if not atom and len(joined) <= width:
+        return [first, joined, last]  # a call's arguments stay together when they fit on a line
+    return [first, *(text for key, value in items for text in _code_lines(value, source, key, indent + 4, ",", width)), last]
