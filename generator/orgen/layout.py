@@ -56,24 +56,32 @@ def laid_out_code(text: str, indent: int = 0, head: str = "", tail: str = "", wi
     """`head`, the Python expression `text`, then `tail`, laid out as black lays it out at `indent`
     (the first line's indent left to the caller): calls, dicts and lists split at their brackets
     when the line does not fit, anything else left on its line."""
-    try:
-        node = ast.parse(text.strip(), mode="eval").body
-    except SyntaxError:
-        return head + text + tail
     source = text.strip()
+    line = " " * indent + head + source + tail
+    # One line of ASCII: black measures it as it is long, and a node's text is its columns' slice.
+    if len(line) <= width or not line.isascii() or "\n" in source:
+        return line[indent:]
+    try:
+        node = ast.parse(source, mode="eval").body
+    except SyntaxError:
+        return line[indent:]
     return "\n".join(_code_lines(node, source, head, indent, tail, width))[indent:]
 
 
+def _segment(source: str, node: ast.AST) -> str:
+    return source[getattr(node, "col_offset", 0) : getattr(node, "end_col_offset", None)]
+
+
 def _code_lines(node: ast.expr, source: str, head: str, indent: int, tail: str, width: int) -> list[str]:
-    segment = ast.get_source_segment(source, node) or ""
+    segment = _segment(source, node)
     line = " " * indent + head + segment + tail
-    if len(line) <= width or not line.isascii() or "\n" in segment:
+    if len(line) <= width:
         return [line]
     if isinstance(node, ast.Call) and all(keyword.arg is not None for keyword in node.keywords) and not any(isinstance(arg, ast.Starred) for arg in node.args):
         items = [("", arg) for arg in node.args] + [(f"{keyword.arg}=", keyword.value) for keyword in node.keywords]
-        opening, closing, atom = (ast.get_source_segment(source, node.func) or "") + "(", ")", False
+        opening, closing, atom = _segment(source, node.func) + "(", ")", False
     elif isinstance(node, ast.Dict) and None not in node.keys:
-        items = [(f"{ast.get_source_segment(source, key)}: ", value) for key, value in zip(node.keys, node.values) if key is not None]
+        items = [(f"{_segment(source, key)}: ", value) for key, value in zip(node.keys, node.values) if key is not None]
         opening, closing, atom = "{", "}", True
     elif isinstance(node, ast.List) and not any(isinstance(item, ast.Starred) for item in node.elts):
         items = [("", item) for item in node.elts]
@@ -87,7 +95,7 @@ def _code_lines(node: ast.expr, source: str, head: str, indent: int, tail: str, 
     last = " " * indent + closing + tail
     if len(items) == 1:
         return [first, *_code_lines(items[0][1], source, items[0][0], indent + 4, "", width), last]
-    joined = inner + ", ".join(key + (ast.get_source_segment(source, value) or "") for key, value in items)
+    joined = inner + ", ".join(key + _segment(source, value) for key, value in items)
     if not atom and len(joined) <= width:
         return [first, joined, last]  # a call's arguments stay together when they fit on a line
     return [first, *(text for key, value in items for text in _code_lines(value, source, key, indent + 4, ",", width)), last]
