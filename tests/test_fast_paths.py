@@ -112,6 +112,20 @@ def test_a_fresh_checkout_answers_from_the_manifest_and_any_change_falls_back(or
     assert changed.returncode == 1 and from_manifest not in changed.stderr
 
 
+def test_an_answer_from_the_manifest_repeats_the_warnings_and_strict_still_fails(orgen: Orgen, tmp_path: Path) -> None:
+    spec, out = tmp_path / "warned.yaml", tmp_path / "out"
+    body = {"content": {"application/json": {"schema": {"type": "object"}}, "multipart/form-data": {"schema": {"type": "object"}}}}
+    operation = {"operationId": "upload", "requestBody": body, "responses": {"200": {"description": "ok"}}}
+    spec.write_text(json.dumps({"openapi": "3.0.3", "info": {"title": "Warned", "version": "1"}, "paths": {"/upload": {"post": operation}}}))
+    built = orgen("build", spec, "--out", out, cwd=tmp_path, env={"ORGEN_CACHE_DIR": str(tmp_path / "a")})
+    assert built.returncode == 0 and "warning: " in built.stderr
+    warning = next(line for line in built.stderr.splitlines() if line.startswith("warning: "))
+    answered = orgen("build", spec, "--out", out, "--check", cwd=tmp_path, env={"ORGEN_CACHE_DIR": str(tmp_path / "b")})
+    assert answered.returncode == 0 and "as its manifest records it" in answered.stderr and warning in answered.stderr.splitlines()
+    strict = orgen("build", spec, "--out", out, "--check", "--strict", cwd=tmp_path, env={"ORGEN_CACHE_DIR": str(tmp_path / "c")})
+    assert strict.returncode == 2 and "as its manifest records it" not in strict.stderr
+
+
 def test_json_lines_are_found_by_walking_only_the_path() -> None:
     text = '{\n "a": [\n  1,\n  {"b": 2,\n   "c": [ ]}\n ],\n "d": {"e": "x"},\n "d2": "y"\n}\n'
     index = _JsonIndex(text)

@@ -77,11 +77,13 @@ def build(spec: Path, check: bool, quiet: bool, allow_remote_refs: bool, fresh: 
         return
     committed = None if fresh else committed_up_to_date(spec, config, allow_remote_refs)
     if committed is not None:  # the manifest shows the output made from these inputs: see orgen/record.py
+        count, warnings = committed
         unchanged = "as its manifest records it for this spec, configuration and orgen"
         if check:
             progress(f"{config.out} is up to date ({unchanged})")
         else:
-            progress(f"wrote 0 changed of {committed} files to {config.out} in {time.perf_counter() - started:.2f}s ({unchanged})")
+            progress(f"wrote 0 changed of {count} files to {config.out} in {time.perf_counter() - started:.2f}s ({unchanged})")
+        _report_warnings(warnings)
         return
     # Imported only now: an up-to-date output is answered above without loading the pipeline.
     from .pipeline import build as run_build

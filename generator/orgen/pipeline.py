@@ -163,7 +163,8 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     )
     inputs = record.input_hashes(spec, [spec, *document.referenced])
     if inputs.get(spec.name) == spec_before:
-        manifest.fingerprint, manifest.inputs, manifest.warnings = context, inputs, len(problems.warnings)
+        manifest.fingerprint, manifest.inputs = context, inputs
+        manifest.warnings = [[record.relative_file(spec, p.file), p.line, p.pointer, p.message] for p in problems.warnings]
     files[MANIFEST] = manifest.to_text()
     return Output(files, api, problems.warnings, previous, [spec, *document.referenced], release.entry, release.note)
 

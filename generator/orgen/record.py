@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .problems import Problem
 
 _KEEP = 256  # records kept; the least recently written go first
 _LIBRARIES = ("datamodel_code_generator", "jinja2", "yaml", "pydantic", "pydantic_core", "black")
@@ -123,11 +124,20 @@ def input_hashes(spec: Path, paths: list[Path]) -> dict[str, str]:
     return {Path(os.path.relpath(path.resolve(), base)).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
 
 
-def committed_up_to_date(spec: Path, config: Any, allow_remote_refs: bool = False) -> int | None:
-    """How many files the output folder holds, when its manifest shows that regenerating would
-    change nothing: the manifest is as a build wrote it (its seal), it was made from these spec
-    files with this context and no warnings, and every file it lists is on disk as written.
-    None otherwise, and the caller runs the full pipeline.
+def relative_file(spec: Path, file: str) -> str:
+    """A warning's file as the manifest keeps it: relative to the spec's folder when it is a file."""
+    path = Path(file)
+    if not path.is_file():
+        return file  # not a file ("<formatter>"): kept as it reads
+    return Path(os.path.relpath(path.resolve(), spec.parent.resolve())).as_posix()
+
+
+def committed_up_to_date(spec: Path, config: Any, allow_remote_refs: bool = False) -> tuple[int, list[Problem]] | None:
+    """How many files the output folder holds and the warnings the build gave, when its manifest
+    shows that regenerating would change nothing: the manifest is as a build wrote it (its seal),
+    it was made from these spec files with this context, and every file it lists is on disk as
+    written (under `--strict` a build with warnings fails, so then never). None otherwise, and the
+    caller runs the full pipeline.
 
     What this trusts beyond `up_to_date`: that the output does not depend on the Python version
     or the machine (orgen is deterministic), and that no one edits a file and its manifest entry
@@ -139,7 +149,10 @@ def committed_up_to_date(spec: Path, config: Any, allow_remote_refs: bool = Fals
     out = Path(config.out)
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or not data.get("fingerprint") or data.get("warnings") != 0 or not sealed(data):
+        if not isinstance(data, dict) or not data.get("fingerprint") or not sealed(data):
+            return None
+        warnings = [Problem(_as_given(spec, file), line, pointer, message, "warning") for file, line, pointer, message in data["warnings"]]
+        if warnings and config.strict:
             return None
         inputs, files = data["inputs"], data["files"]
         if spec.name not in inputs or data["fingerprint"] != portable_context(config, allow_remote_refs):
@@ -150,9 +163,17 @@ def committed_up_to_date(spec: Path, config: Any, allow_remote_refs: bool = Fals
         for relative, entry in files.items():
             if _sha256_file(out / relative) != entry["sha256"]:
                 return None
-        return len(files) + 1
+        return len(files) + 1, warnings
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def _as_given(spec: Path, file: str) -> str:
+    """A warning's file from the manifest, named as a build names it (see `load.display_path`)."""
+    from .load import display_path
+
+    path = spec.parent / file
+    return display_path(path) if path.is_file() else file
 
 
 def _library_versions(formatter: str) -> dict[str, str]:

@@ -36,10 +36,11 @@ class Manifest:
     models_input: str = ""  # hash of what models.py was generated from
     model_units: dict[str, Any] | None = None  # how models.py was put together from its schemas' classes
     # What the output was made from, for a check without a record (see `record.committed_up_to_date`):
-    # the context's hash, each spec file's sha256 and how many warnings the build gave.
+    # the context's hash, each spec file's sha256 and the build's warnings ([file relative to the
+    # spec's folder, line, pointer, message]).
     fingerprint: str = ""
     inputs: dict[str, str] = field(default_factory=dict)
-    warnings: int = 0
+    warnings: list[list[Any]] = field(default_factory=list)
 
     def to_text(self) -> str:
         data: dict[str, Any] = {
