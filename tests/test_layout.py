@@ -121,3 +121,21 @@ def test_code_laid_out_reads_as_black_writes_it_on_one_line(expression: str, hea
 
     laid = method(laid_out_code(expression, 12, head, ","))
     assert _black_on_one_line(laid) == _black_on_one_line(method(head + expression + ","))
+
+
+_ANNOTATIONS = st.sampled_from(["str", "str | None", "list[str] | None", "Literal[\"a\", \"b\"] | None", "AnthropicBashCodeExecutionToolResultError | AnthropicBashCodeExecutionResult"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    annotation=_ANNOTATIONS,
+    arguments=st.lists(st.tuples(st.sampled_from(["default", "examples", "description", "max_length", "pattern", "alias"]), _EXPRESSIONS), max_size=4),
+    positional=st.booleans(),
+)
+def test_a_model_field_laid_out_reads_as_black_writes_it_on_one_line(annotation: str, arguments: list[tuple[str, str]], positional: bool) -> None:
+    from orgen.layout import laid_out_fields
+
+    keywords = dict(arguments)  # a keyword once
+    call = "Field(" + ", ".join([*(["..."] if positional else []), *(f"{key}={value}" for key, value in keywords.items())]) + ")"
+    source = f"class Model(BaseModel):\n    a_field_name: {annotation} = {call}\n    other: int = 1\n"
+    assert _black_on_one_line(laid_out_fields(source)) == _black_on_one_line(source)

@@ -99,3 +99,28 @@ def _code_lines(node: ast.expr, source: str, head: str, indent: int, tail: str, 
     if not atom and len(joined) <= width:
         return [first, joined, last]  # a call's arguments stay together when they fit on a line
     return [first, *(text for key, value in items for text in _code_lines(value, source, key, indent + 4, ",", width)), last]
+
+
+def laid_out_fields(source: str, width: int = 100) -> str:
+    """`source` (classes as the models library writes them) with each class field too long for its
+    line, `name: type = Field(...)`, laid out as black lays it out: the call split at its brackets."""
+    lines = source.split("\n")
+    for index, line in enumerate(lines):
+        if len(line) > width and line.startswith("    ") and not line.startswith("     ") and line.endswith(")") and line.isascii():
+            lines[index] = _laid_out_field(line, width)
+    return "\n".join(lines)
+
+
+def _laid_out_field(line: str, width: int) -> str:
+    text = line[4:]
+    try:
+        statement = ast.parse(text).body
+    except SyntaxError:
+        return line
+    if len(statement) != 1 or not isinstance(statement[0], ast.AnnAssign) or not isinstance(statement[0].value, ast.Call):
+        return line
+    value = statement[0].value
+    head = text[: value.col_offset]
+    if not head.endswith(" = ") or len(line) - len(text) + len(head) + len(_segment(text, value.func)) + 1 > width:
+        return line  # black would split the name or the type first
+    return "\n".join(_code_lines(value, text, head, 4, "", width))

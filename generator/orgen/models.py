@@ -14,6 +14,7 @@ from typing import Any
 from .escape import unsafe_in_strings
 from .inheritance import flatten_conflicting_extensions
 from .ir import Api
+from .layout import laid_out_fields
 from .model_units import Block, Cut, assemble, blocks_in, context, cut, digest, groups, is_stub, order, pieces_of, unit_keys
 from .names import unique
 from .plan import SCHEMA_PREFIX
@@ -299,7 +300,8 @@ def _generate(document: str, api: Api, templates: Path, renames: dict[str, str])
     assert isinstance(source, str)
     # The library writes enum values and defaults as it finds them, line separators included;
     # escaped, they can no longer make a line count differ between tools.
-    return _blank_after_docstrings(unsafe_in_strings(source)), {str(model["class_name"]): str(model["source_ref"]) for model in models}
+    source = laid_out_fields(_blank_after_docstrings(unsafe_in_strings(source)))
+    return source, {str(model["class_name"]): str(model["source_ref"]) for model in models}
 
 
 # A class's docstring directly followed by its body: black puts a blank line between them.
