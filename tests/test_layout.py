@@ -1,9 +1,9 @@
-"""Literals and calls the test templates write are laid out as black lays them out.
+"""Values, calls, code, docstrings and model fields orgen writes are laid out as black lays them out.
 
-`layout.laid_out` and `layout.laid_out_call` write example values and calls on the lines black
-would give them, so that black finds them formatted and reads them once. Whatever they write, black
-runs on it; what must hold is that black's output is the same as for the value on one line: a
-comma after the last item is "magic" to black, so a split black would not make would stay.
+`orgen.layout` (and `escape.docstring` with an indent) write text on the lines black would give it,
+so that black finds it formatted and reads it once. Whatever they write, black runs on it; what
+must hold is that black's output is the same as for the text on one line: a comma after the last
+item is "magic" to black, so a split black would not make would stay.
 """
 
 from __future__ import annotations
