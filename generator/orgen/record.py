@@ -31,6 +31,7 @@ turns that off too.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -109,26 +110,33 @@ def portable_context(config: Any, allow_remote_refs: bool) -> str:
 
 
 def _code(digest: Any) -> None:
-    """orgen's code and templates into `digest`, file by file."""
+    """orgen's code and templates into `digest`."""
+    digest.update(_code_digest().encode())
+
+
+@functools.cache  # a process runs one orgen: its files are read and hashed once, for either context
+def _code_digest() -> str:
     from .render import templates_dir  # the same folder the build renders from
 
+    digest = hashlib.sha256()
     for folder in (Path(__file__).parent, templates_dir()):
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
                 digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def input_hashes(spec: Path, paths: list[Path]) -> dict[str, str]:
     """The sha256 of each input file, by its path relative to the spec's folder."""
-    base = spec.parent.resolve()
-    return {Path(os.path.relpath(path.resolve(), base)).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
+    return {_relative(spec, path): hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
 
 
 def relative_file(spec: Path, file: str) -> str:
     """A warning's file as the manifest keeps it: relative to the spec's folder when it is a file."""
-    path = Path(file)
-    if not path.is_file():
-        return file  # not a file ("<formatter>"): kept as it reads
+    return _relative(spec, Path(file)) if Path(file).is_file() else file  # else "<formatter>" and the like
+
+
+def _relative(spec: Path, path: Path) -> str:
     return Path(os.path.relpath(path.resolve(), spec.parent.resolve())).as_posix()
 
 
