@@ -42,12 +42,12 @@ def literal(value: object) -> str:
 def pretty(value: object, indent: int = 0, width: int = 88) -> str:
     """A JSON-like value as Python source laid out as a person writes it, for examples: strings in
     double quotes, one line when it fits in `width` (after `indent` spaces), else one item per line."""
-    flat = _flat(value)
-    if len(flat) + indent <= width or not isinstance(value, (list, tuple, dict)) or not value:
-        return flat
+    one_line = flat(value)
+    if len(one_line) + indent <= width or not isinstance(value, (list, tuple, dict)) or not value:
+        return one_line
     inner = " " * (indent + 4)
     if isinstance(value, dict):
-        items = [f"{_flat(str(k))}: {pretty(v, indent + 4, width)}" for k, v in value.items()]
+        items = [f"{flat(str(k))}: {pretty(v, indent + 4, width)}" for k, v in value.items()]
         opening, closing = "{", "}"
     else:
         items = [pretty(item, indent + 4, width) for item in value]
@@ -57,21 +57,17 @@ def pretty(value: object, indent: int = 0, width: int = 88) -> str:
 
 def flat(value: object) -> str:
     """A JSON-like value as Python source on one line, strings in double quotes where black puts them."""
-    return _flat(value)
-
-
-def _flat(value: object) -> str:
     if isinstance(value, str):
         text = literal(value)  # repr: every character that is not printable comes out escaped
         return f'"{text[1:-1]}"' if text.startswith("'") and '"' not in value else text
     if isinstance(value, float):
         return literal(value).replace("e+", "e")  # as black writes exponents: 1e16, not 1e+16
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_flat(str(k))}: {_flat(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{flat(str(k))}: {flat(v)}" for k, v in value.items()) + "}"
     if isinstance(value, tuple):
-        return "(" + ", ".join(_flat(item) for item in value) + ("," if len(value) == 1 else "") + ")"
+        return "(" + ", ".join(flat(item) for item in value) + ("," if len(value) == 1 else "") + ")"
     if isinstance(value, list):
-        return "[" + ", ".join(_flat(item) for item in value) + "]"
+        return "[" + ", ".join(flat(item) for item in value) + "]"
     return literal(value)
 
 

@@ -15,47 +15,28 @@ from .escape import flat
 
 
 def laid_out(value: object, head: str = "", indent: int = 0, tail: str = "", width: int = 100) -> str:
-    """`head`, then a JSON-like value as Python source, then `tail`: the lines as black writes them
-    at `indent` spaces (the first line's indent left to the caller), so that black finds them
-    formatted already. On one line when that fits in `width`; else the value's items one to a line,
+    """`head`, then a JSON-like value as Python source, then `tail`, laid out as `laid_out_code`
+    lays out code: on one line when that fits in `width`; else the value's items one to a line,
     each laid out the same way, with a comma after each when there are several (black's magic
-    trailing comma: so only where black itself would split). A line with other than ASCII
-    characters, whose width black measures its own way, is left on one line for black to lay out."""
-    lines = _laid_out(value, head, indent, tail, width)
-    return "\n".join(lines)[indent:]
+    trailing comma: so only where black itself would split)."""
+    return laid_out_code(flat(value), indent, head, tail, width)
 
 
 def laid_out_call(head: str, arguments: dict[str, object], indent: int = 0, tail: str = "", width: int = 100) -> str:
-    """`head(name=value, ...)tail` laid out as black lays out a call: on one line when it fits;
-    else the arguments on a line of their own when they fit there (a call's arguments, unlike a
-    literal's items, are not split for being split); else one to a line, each laid out as
-    `laid_out` lays out a value."""
-    arguments_line = ", ".join(f"{name}={flat(value)}" for name, value in arguments.items())
-    line = " " * indent + head + "(" + arguments_line + ")" + tail
-    if len(line) <= width or not arguments or not line.isascii():
-        return line[indent:]
-    if len(arguments_line) + indent + 4 <= width:
-        return f"{head}(\n{' ' * (indent + 4)}{arguments_line}\n{' ' * indent}){tail}"
-    comma = "," if len(arguments) > 1 else ""
-    body = [text for name, value in arguments.items() for text in _laid_out(value, f"{name}=", indent + 4, comma, width)]
-    return "\n".join([" " * indent + head + "(", *body, " " * indent + ")" + tail])[indent:]
-
-
-def _laid_out(value: object, head: str, indent: int, tail: str, width: int) -> list[str]:
-    line = " " * indent + head + flat(value) + tail
-    if len(line) <= width or not isinstance(value, (list, dict)) or not value or not line.isascii():
-        return [line]
-    items = [(f"{flat(str(key))}: ", item) for key, item in value.items()] if isinstance(value, dict) else [("", item) for item in value]
-    comma = "," if len(items) > 1 else ""
-    body = [text for key, item in items for text in _laid_out(item, key, indent + 4, comma, width)]
-    opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
-    return [" " * indent + head + opening, *body, " " * indent + closing + tail]
+    """`head(name=value, ...)tail` laid out as `laid_out_code` lays out a call. `head` ends with
+    the name called (`result = await api.chat.send`); what comes before its last space stays
+    before the call."""
+    before, _, called = head.rpartition(" ")
+    call = f"{called}({', '.join(f'{name}={flat(value)}' for name, value in arguments.items())})"
+    return laid_out_code(call, indent, f"{before} " if before else "", tail, width)
 
 
 def laid_out_code(text: str, indent: int = 0, head: str = "", tail: str = "", width: int = 100) -> str:
     """`head`, the Python expression `text`, then `tail`, laid out as black lays it out at `indent`
     (the first line's indent left to the caller): calls, dicts and lists split at their brackets
-    when the line does not fit, anything else left on its line."""
+    when the line does not fit, anything else left on its line. A call's arguments stay on one line
+    of their own when they fit there; a dict's or list's items go one to a line. A line with other
+    than ASCII characters, whose width black measures its own way, is left whole for black."""
     source = text.strip()
     line = " " * indent + head + source + tail
     # One line of ASCII: black measures it as it is long, and a node's text is its columns' slice.
