@@ -58,18 +58,17 @@ def format_files(
         result.files.update(_ruff({path: files[path] for path in targets}))
         return result
     done: dict[str, str | None] = dict(known or {})
-    split = {path: cutting.cut(files[path], classes) for path in targets}
-    todo = {key: piece for pieces in split.values() for piece in pieces if (key := _key(piece)) not in done}
+    split = {path: [(_key(piece), piece) for piece in cutting.cut(files[path], classes)] for path in targets}
+    todo = {key: piece for pieces in split.values() for key, piece in pieces if key not in done}
     black_output = _black_all([piece.source for piece in todo.values()])
     done.update((key, piece.formatted(text)) for (key, piece), text in zip(todo.items(), black_output))
     result.formatted_pieces, result.total_pieces = len(todo), sum(map(len, split.values()))
     for path, pieces in split.items():
-        keys = [_key(piece) for piece in pieces]
-        texts = [text for key in keys if (text := done[key]) is not None]
+        texts = [text for key, _ in pieces if (text := done[key]) is not None]
         if len(texts) != len(pieces):
             raise SpecError([Problem(str(path), None, None, "generated code does not parse; this is a bug in orgen")])
-        result.files[path] = cutting.join(pieces, texts)
-        result.pieces[path] = " ".join(f"{key}:{len(text)}" for key, text in zip(keys, texts))
+        result.files[path] = cutting.join([piece for _, piece in pieces], texts)
+        result.pieces[path] = " ".join(f"{key}:{len(text)}" for (key, _), text in zip(pieces, texts))
     return result
 
 

@@ -148,8 +148,9 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     )
     # Pieces of unchanged files are recorded again from the previous manifest.
     pieces = {**reuse.pieces(set(reused)), **rest.formatted.pieces, **models.formatted.pieces}
+    inputs = record.input_hashes(spec, [spec, *document.referenced])
     manifest = Manifest(
-        spec_sha256=sha256(spec.read_bytes()),
+        spec_sha256=inputs[spec.name],
         orgen_version=__version__,
         files={str(p): _file_entry(files[p], rendered_sha[p], pieces.get(p)) for p in sorted(files)},
         operations=[
@@ -161,8 +162,7 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
         models_input=models_input,
         model_units=made.record,
     )
-    inputs = record.input_hashes(spec, [spec, *document.referenced])
-    if inputs.get(spec.name) == spec_before:
+    if inputs[spec.name] == spec_before:
         manifest.fingerprint, manifest.inputs = context, inputs
         manifest.warnings = [[record.relative_file(spec, p.file), p.line, p.pointer, p.message] for p in problems.warnings]
     files[MANIFEST] = manifest.to_text()
@@ -202,8 +202,8 @@ def _format(
     # A second pass (the package version moved) renders most files as the first did: those are
     # kept as the first pass made them, not tidied and cut again.
     kept = {path for path in rendered if earlier is not None and earlier.rendered_sha.get(path) == rendered_sha[path]}
-    reused, on_disk = reuse.texts({path: text for path, text in rendered.items() if path not in kept})
     fresh = {path: text for path, text in rendered.items() if path not in kept}
+    reused, on_disk = reuse.texts(fresh)
     formatted = format_files(fresh, formatter, only=set(fresh) - set(reused), known={**on_disk, **known}, classes=classes)
     formatted.files = {path: text for path, text in formatted.files.items() if path not in reused}
     if earlier is not None:
