@@ -119,6 +119,14 @@ def known_pieces(record: str, formatted: str) -> dict[str, str]:
     return found if at == len(formatted) else {}
 
 
+def preformat(source: str) -> dict[str, str]:
+    """Formatted pieces by key, black run in this process on each top-level piece of `source`: what
+    `format_files(..., classes=False)` finds known in a file that holds those pieces. Workers that
+    generate parts of a file format them meanwhile, and the file is joined from them."""
+    pieces = cutting.cut(double_quoted(source), classes=False)
+    return {_key(piece): text for piece in pieces if (text := piece.formatted(_black(piece.source))) is not None}
+
+
 def _black_all(sources: list[str]) -> list[str | None]:
     """Each source formatted by black, in worker processes when there is enough of it."""
     import black  # noqa: F401  (loaded before the pool starts, so that forked workers have it already)

@@ -43,14 +43,19 @@ class Block:
 
 def unit_keys(schemas: Schemas) -> dict[str, str]:
     """Each schema's unit key: a hash of the schema and of the context its classes depend on."""
-    unions = _discriminated_unions(schemas)
-    return {name: _hash(context(schemas, [name], unions)) for name in schemas}
+    unions = discriminated_unions(schemas)
+    return {name: unit_key(schemas, name, unions) for name in schemas}
+
+
+def unit_key(schemas: Schemas, name: str, unions: dict[str, list[dict[str, Any]]]) -> str:
+    """One schema's unit key (see `unit_keys`); `unions`: `discriminated_unions(schemas)`."""
+    return _hash(context(schemas, [name], unions))
 
 
 def context(schemas: Schemas, names: Iterable[str], unions: dict[str, list[dict[str, Any]]] | None = None) -> Schemas:
     """The schemas to generate `names` from: those schemas as they are, and stubs of what they refer to."""
     chosen = list(names)
-    unions = _discriminated_unions(schemas) if unions is None else unions
+    unions = discriminated_unions(schemas) if unions is None else unions
     result: Schemas = {name: schemas[name] for name in chosen}
     # Bases and members of discriminated unions are read in full (fields, tags); other references
     # only by name and kind.
@@ -173,7 +178,7 @@ def _tagged(schema: Any, tag: str) -> Any:
     return kept
 
 
-def _discriminated_unions(schemas: Schemas) -> dict[str, list[dict[str, Any]]]:
+def discriminated_unions(schemas: Schemas) -> dict[str, list[dict[str, Any]]]:
     """For each schema, stubs of the discriminated unions (anywhere in the document) listing it as a
     member: only the member and its tags, which is all the union changes in the member's class."""
     found: dict[str, list[dict[str, Any]]] = {}

@@ -7,6 +7,7 @@ import json
 import re
 import tempfile
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from .escape import unsafe_in_strings
 from .inheritance import flatten_conflicting_extensions
 from .ir import Api
 from .layout import laid_out_fields
-from .model_units import Block, Cut, assemble, blocks_in, context, cut, digest, groups, is_stub, order, pieces_of, unit_keys
+from .model_units import Block, Cut, assemble, blocks_in, context, cut, digest, discriminated_unions, groups, is_stub, order, pieces_of, unit_key, unit_keys
 from .names import unique
 from .plan import SCHEMA_PREFIX
 from .problems import Problem, SpecError
@@ -72,6 +73,88 @@ def generate_models(api: Api, templates: Path, code: str = "", earlier: Earlier 
             return ModelsText(source, _known(whole.blocks, old_blocks or {}, same), units)
     _check_classes(source, [m.class_name for m in api.models])
     return ModelsText(source)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One share of a cold build's models, generated apart: its schemas' classes and their unit
+    keys, and formatted pieces of those classes (see `format.preformat`); `cut` None: the share
+    did not cut into units, and the models are generated whole."""
+
+    cut: Cut | None
+    keys: dict[str, str] = field(default_factory=dict)
+    known: dict[str, str] = field(default_factory=dict)
+
+
+# Bytes of schemas a share is worth: each run pays the library's start-up and reads stubs of what
+# its schemas refer to, and on a machine of few cores the rest of the build keeps the other cores
+# busy meanwhile (measured: two shares of OpenRouter's 0.76 MB of schemas on two cores made a cold
+# build slower; two of GitHub's 3.8 MB made it quicker and took a third less memory).
+SHARE_SIZE = 1_000_000
+
+
+def split(api: Api, workers: int) -> list[list[str]] | None:
+    """The schemas cut into runs of neighbouring schemas of about the same size, one for each of
+    `workers` at most, to be generated in parallel on a cold build; None when one run is the better choice."""
+    schemas = api.model_document["components"]["schemas"]  # type: ignore[index]
+    if any(is_stub(name) for name in schemas):
+        return None
+    sizes = {name: len(json.dumps(schema, default=str)) for name, schema in schemas.items()}
+    total = sum(sizes.values())
+    shares = min(workers, total // SHARE_SIZE, len(schemas))
+    if shares < 2:
+        return None
+    result: list[list[str]] = [[]]
+    done = 0
+    for name, size in sizes.items():
+        if done >= total * len(result) / shares and len(result) < shares:
+            result.append([])
+        result[-1].append(name)
+        done += size
+    return result
+
+
+def generate_part(api: Api, templates: Path, names: list[str], preformat: Callable[[str], dict[str, str]] | None = None) -> Part:
+    """The classes of the schemas `names`, generated from their units alone (a share of `split`);
+    `preformat`: formats the share's classes as the models file will be formatted, by piece key."""
+    document = flatten_conflicting_extensions(api.model_document)
+    flat = document["components"]["schemas"]
+    unions = discriminated_unions(flat)
+    part = {**document, "components": {"schemas": context(flat, names, unions)}}
+    source, owners = _run(part, api, templates)
+    found = cut(source, owners, flat, names)
+    if found is None:
+        return Part(None)
+    keys = {name: unit_key(flat, name, unions) for name in names}
+    blocks = [block for name in names for block in found.blocks.get(name, [])]
+    return Part(found, keys, preformat(assemble(found.header, blocks)) if preformat is not None else {})
+
+
+def join_parts(api: Api, parts: list[Part], code: str = "") -> ModelsText | None:
+    """The models from the shares of `split`, reading as one run over every schema reads; None
+    when the shares cannot give that text (the caller then generates the models whole)."""
+    if any(part.cut is None for part in parts):
+        return None
+    document = flatten_conflicting_extensions(api.model_document)
+    flat = document["components"]["schemas"]
+    blocks = {name: found for part in parts if part.cut for name, found in part.cut.blocks.items()}
+    refs = {name: found for part in parts if part.cut for name, found in part.cut.refs.items()}
+    keys = {name: key for part in parts for name, key in part.keys.items()}
+    units = _record(blocks, refs, keys, code)
+    # A name one run makes unique against another class, or classes the library writes once for
+    # schemas of two shares: generated apart, those read otherwise than in one run.
+    if units is None or _made_unique(blocks, blocks, flat) or _split_groups(units, parts):
+        return None
+    header = _header([line for part in parts if part.cut for line in _imports(part.cut.header)])
+    source = assemble(header, order(blocks, flat))
+    _check_classes(source, [m.class_name for m in api.models])
+    return ModelsText(source, {key: text for part in parts for key, text in part.known.items()}, units)
+
+
+def _split_groups(units: dict[str, Any], parts: list[Part]) -> bool:
+    """Whether a group of schemas the library writes together (see `model_units.groups`) was generated in two shares."""
+    share = {name: index for index, part in enumerate(parts) if part.cut for name in part.cut.blocks}
+    return any(len({share.get(member) for member in _unit(line)[1]}) > 1 for line in units["units"].values())
 
 
 def _update(
@@ -202,7 +285,13 @@ def _header(imports: list[str]) -> str:
 def _imports(source: str) -> list[str]:
     """The import statements at the top of a models file (what a class taken from it may need)."""
     top = ast.parse(source.split("\n\n\nclass ", 1)[0])
-    return [ast.unparse(node) for node in top.body if isinstance(node, ast.ImportFrom | ast.Import) and getattr(node, "module", "") != "__future__"]
+    # One name a statement: runs over different schemas then list the names they share alike.
+    return [
+        ast.unparse(ast.ImportFrom(node.module, [alias], node.level) if isinstance(node, ast.ImportFrom) else ast.Import([alias]))
+        for node in top.body
+        if isinstance(node, ast.ImportFrom | ast.Import) and getattr(node, "module", "") != "__future__"
+        for alias in node.names
+    ]
 
 
 def _run(document: dict[str, Any], api: Api, templates: Path) -> tuple[str, dict[str, str]]:

@@ -19,9 +19,10 @@ from .config import Config
 from .document import Document, read_document
 from .examples import attach_examples
 from .format import Formatted, format_code, format_files, known_pieces
+from .format import preformat as format_pieces
 from .ir import Api
 from .load import display_path
-from .models import Earlier, ModelsText, generate_models
+from .models import Earlier, ModelsText, Part, generate_models, generate_part, join_parts, split
 from .normalize import Context, normalize
 from .plan import plan
 from .problems import Problem, Problems, SpecError
@@ -105,7 +106,7 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     snapshot = _owned_text(config.out, SNAPSHOT, previous)
     recorded = parse_snapshot(snapshot) if snapshot is not None else None
     guess, again = (recorded[0] if recorded else config.version), 0
-    with _models_job(None if kept_models else (api, templates, spec, models_code, earlier)) as job:
+    with _models_job(None if kept_models else (api, templates, spec, models_code, earlier), config.formatter) as job:
         api.package_version = guess
         rest = _render_and_format(api, spec.name, templates, reuse, config.formatter, models_path)
         made = ModelsText(kept_models[0], record=reuse.units_record()) if kept_models else job()
@@ -216,7 +217,7 @@ def _format(
 
 
 @contextmanager
-def _models_job(work: tuple[Api, Path, Path, str, Earlier | None] | None) -> Iterator[Callable[[], ModelsText]]:
+def _models_job(work: tuple[Api, Path, Path, str, Earlier | None] | None, formatter: str) -> Iterator[Callable[[], ModelsText]]:
     """models.py's source, made by the models library in a worker process while the caller does
     other work; `work` None: nothing to make. On one core, or where processes cannot fork, the
     models are made in this process when asked for."""
@@ -226,12 +227,54 @@ def _models_job(work: tuple[Api, Path, Path, str, Earlier | None] | None) -> Ite
     import multiprocessing  # here: a check answered without the models library never needs it
     from concurrent.futures import ProcessPoolExecutor
 
-    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    workers = min(os.cpu_count() or 1, _MODEL_WORKERS)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield lambda: _models(*work)
         return
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-        future = pool.submit(_models, *work)
-        yield future.result
+        yield pool.submit(_models, *work, workers, formatter == "black").result
+
+
+# Shares of a cold build's models generated at once: more would each read more stubs than they save.
+_MODEL_WORKERS = 4
+
+
+def _models(api: Api, templates: Path, spec: Path, code: str = "", earlier: Earlier | None = None, workers: int = 1, preformat: bool = False) -> ModelsText:
+    """The models, generated in `workers` shares at once on a cold build of many schemas (see
+    `models.split`); `preformat`: each share's classes are formatted with black as it is made."""
+    try:
+        with guard.room_to_recurse():
+            shares = split(api, workers) if earlier is None else None
+            made = _in_shares(api, templates, shares, code, preformat) if shares else None
+            return made if made is not None else generate_models(api, templates, code, earlier)
+    except SpecError as error:  # about the spec's schemas: located in the spec, not in the library
+        raise SpecError([replace(problem, file=display_path(spec)) for problem in error.problems]) from None
+
+
+def _in_shares(api: Api, templates: Path, shares: list[list[str]], code: str, preformat: bool) -> ModelsText | None:
+    """The models from shares generated in parallel, this process making the first; None when
+    they do not give the text one run gives (one run then makes it)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Imported once, before the other shares' processes start with it.
+    import datamodel_code_generator  # noqa: F401
+
+    if preformat:
+        import black  # noqa: F401
+    formatting = format_pieces if preformat else None
+    with ProcessPoolExecutor(len(shares) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+        others = [pool.submit(_model_part, api, templates, names, formatting) for names in shares[1:]]
+        parts = [_model_part(api, templates, shares[0], formatting), *(other.result() for other in others)]
+    return join_parts(api, parts, code)
+
+
+def _model_part(api: Api, templates: Path, names: list[str], preformat: Callable[[str], dict[str, str]] | None) -> Part:
+    try:
+        with guard.room_to_recurse():
+            return generate_part(api, templates, names, preformat)
+    except SpecError:  # one run over every schema reports it
+        return Part(None)
 
 
 @dataclass
@@ -375,14 +418,6 @@ def _models_input(api: Api, templates: Path, spec_name: str, code: str | None = 
     for part in (code or _models_code(api, templates), spec_name, json.dumps(api.model_document, default=str)):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
-
-
-def _models(api: Api, templates: Path, spec: Path, code: str = "", earlier: Earlier | None = None) -> ModelsText:
-    try:
-        with guard.room_to_recurse():
-            return generate_models(api, templates, code, earlier)
-    except SpecError as error:  # about the spec's schemas: located in the spec, not in the library
-        raise SpecError([replace(problem, file=display_path(spec)) for problem in error.problems]) from None
 
 
 def _check_openapi(document: Document) -> None:
