@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from orgen import pipeline
+from orgen.config import Config
+from orgen.render import render, templates_dir, versioned
 
-from .conftest import Orgen
+from .conftest import SEED_SPEC, Orgen
 from .test_diff import BASE
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600", "ORGEN_CACHE_DIR": ""}  # 2026-01-01
@@ -108,3 +111,14 @@ def test_an_edited_snapshot_is_not_trusted_for_the_kept_models(orgen: Orgen, tmp
     snapshot.write_text(json.dumps(data), encoding="utf-8")
     _build(orgen, tmp_path)  # the models are kept: same input, models.py as written
     assert "Order" in json.loads(snapshot.read_text(encoding="utf-8"))["surface"]["models"]
+
+
+def test_a_new_version_changes_exactly_the_files_a_second_render_makes_again() -> None:
+    # A build whose version moves renders again only `versioned(api)`; any other file reading the
+    # version would keep the old one.
+    _, api, _ = pipeline.plan_spec(SEED_SPEC, Config(package_name="shop"))
+    first = render(api, "", "openapi.yaml", templates_dir())
+    api.package_version = "7.8.9"
+    second = render(api, "", "openapi.yaml", templates_dir())
+    assert {path for path in first if first[path] != second[path]} == versioned(api)
+    assert render(api, "", "openapi.yaml", templates_dir(), only=versioned(api)) == {path: second[path] for path in versioned(api)}

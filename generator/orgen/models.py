@@ -157,6 +157,13 @@ def _split_groups(units: dict[str, Any], parts: list[Part]) -> bool:
     return any(len({share.get(member) for member in _unit(line)[1]}) > 1 for line in units["units"].values())
 
 
+def warm_up(templates: Path) -> None:
+    """Run the models library once on a document of one schema: what it loads on first use (half a
+    second of imports, its templates) is then loaded in this process."""
+    document = {"openapi": "3.1.0", "info": {"title": "-", "version": "-"}, "paths": {}, "components": {"schemas": {"A": {"type": "string"}}}}
+    _generate(json.dumps(document), templates, _Run("client", "-", {}), {})
+
+
 def _update(
     document: dict[str, Any], keys: dict[str, str], api: Api, templates: Path,
     before: dict[str, Any], old_blocks: dict[str, list[Block]], earlier: Earlier, code: str,
@@ -298,7 +305,8 @@ def _run(document: dict[str, Any], api: Api, templates: Path) -> tuple[str, dict
     """One run of the models library over `document`: the source and each class's schema (`$ref`)."""
     schemas = document["components"]["schemas"]
     text = json.dumps(document, sort_keys=False)
-    source, owners = _generate(text, api, templates, {})
+    run = _Run(api.package, api.title, field_aliases(api.model_document))
+    source, owners = _generate(text, templates, run, {})
     # An inline schema named after its parent and field (`Model` + `pricing`) can take the name of a
     # component (`ModelPricing`), which then gets a suffix while the IR refers to it by its name.
     # The inline one yields its name instead, and the models are generated once more.
@@ -311,7 +319,7 @@ def _run(document: dict[str, Any], api: Api, templates: Path) -> tuple[str, dict
         source, renames = swapped, {}
         owners = _traded(owners, list(schemas))
     if renames:
-        source, owners = _generate(text, api, templates, renames)
+        source, owners = _generate(text, templates, run, renames)
         if displaced := _displaced_components(owners, list(schemas)):
             # Another inline schema took the freed name: the classes trade names in the source.
             swapped = _give_back_names(source, owners, sorted(displaced))
@@ -325,7 +333,17 @@ def _run(document: dict[str, Any], api: Api, templates: Path) -> tuple[str, dict
     return source, owners
 
 
-def _generate(document: str, api: Api, templates: Path, renames: dict[str, str]) -> tuple[str, dict[str, str]]:
+@dataclass(frozen=True)
+class _Run:
+    """What a run of the models library reads besides the document: the package its classes import
+    their bases from, the API's title (for errors) and the field names given in place of property names."""
+
+    package: str
+    title: str
+    aliases: dict[str, str]
+
+
+def _generate(document: str, templates: Path, run: _Run, renames: dict[str, str]) -> tuple[str, dict[str, str]]:
     """The models' source, and the schema each class was generated from (class name -> `$ref`)."""
     # Imported here: datamodel-code-generator takes a second to import and `--help` should not wait.
     from datamodel_code_generator import generate
@@ -341,7 +359,7 @@ def _generate(document: str, api: Api, templates: Path, renames: dict[str, str])
                 input_file_type=InputFileType.OpenAPI,
                 output_model_type=DataModelType.PydanticV2BaseModel,
                 target_python_version=PythonVersion.PY_311,
-                base_class=f"{api.package}._models.BaseModel",
+                base_class=f"{run.package}._models.BaseModel",
                 custom_template_dir=templates / "models",
                 disable_timestamp=True,
                 strict_nullable=True,
@@ -373,7 +391,7 @@ def _generate(document: str, api: Api, templates: Path, renames: dict[str, str])
                 use_tag_as_union_variant_name=True,
                 model_name_map=renames or None,
                 # Property names Python would read as other names get ASCII field names (and an alias).
-                aliases=field_aliases(api.model_document) or None,
+                aliases=run.aliases or None,
                 # Every reference is internal by now; the library must never read a file or fetch a URL.
                 allow_remote_refs=False,
                 emit_model_metadata=metadata,
@@ -381,10 +399,10 @@ def _generate(document: str, api: Api, templates: Path, renames: dict[str, str])
                 custom_file_header="",
                 # The enums' open bases (templates/models/Enum.jinja2); `typing.Any` for the hook
                 # an enum of another base gets instead. Tidying drops those a module does not use.
-                additional_imports=["typing.Any", *(f"{api.package}._models.{base}" for base in ("OpenEnum", "OpenIntEnum", "OpenStrEnum"))],
+                additional_imports=["typing.Any", *(f"{run.package}._models.{base}" for base in ("OpenEnum", "OpenIntEnum", "OpenStrEnum"))],
             )
         except Exception as exc:  # the library raises many kinds; each means this spec's schemas
-            raise SpecError([Problem(api.title, None, "/components/schemas", f"cannot generate models: {exc}")]) from None
+            raise SpecError([Problem(run.title, None, "/components/schemas", f"cannot generate models: {exc}")]) from None
         models = json.loads(metadata.read_text(encoding="utf-8"))["models"]
     assert isinstance(source, str)
     # The library writes enum values and defaults as it finds them, line separators included;

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import __version__, guard, record
+from .background import Background, can_fork
 from .compare import bump, compare, next_version
 from .config import Config
 from .document import Document, read_document
@@ -22,13 +23,13 @@ from .format import Formatted, format_code, format_files, known_pieces
 from .format import preformat as format_pieces
 from .ir import Api
 from .load import display_path
-from .models import Earlier, ModelsText, Part, generate_models, generate_part, join_parts, split
+from .models import Earlier, ModelsText, Part, generate_models, generate_part, join_parts, split, warm_up
 from .normalize import Context, normalize
 from .plan import plan
 from .problems import Problem, Problems, SpecError
 from .record import Record
 from .refs import resolve_refs
-from .render import models_file, render, templates_dir
+from .render import models_file, render, templates_dir, versioned
 from .report import CHANGELOG, changelog_entry, counts, first_changelog, prepend
 from .reuse import Reuse
 from .sanitize import field_aliases
@@ -84,6 +85,17 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     """Everything a build writes, as text by relative path; raises SpecError on bad input.
 
     `fresh`: borrow nothing from the previous build (the result is the same, only slower)."""
+    # The models library runs in a process of its own, started now: its imports load while the
+    # spec is read. On one core, or where processes cannot fork, it runs in this process.
+    background = Background(lambda: warm_up(templates_dir())) if (os.cpu_count() or 1) > 1 and can_fork() else None
+    try:
+        return _generate(spec, config, progress, allow_remote_refs, fresh, background)
+    finally:
+        if background is not None:
+            background.close()
+
+
+def _generate(spec: Path, config: Config, progress: Progress, allow_remote_refs: bool, fresh: bool, background: Background | None) -> Output:
     clock = _Clock(progress)
     # Taken before the spec is read: a spec edited meanwhile leaves the manifest with no fingerprint.
     context, spec_before = record.portable_context(config, allow_remote_refs), sha256(spec.read_bytes())
@@ -106,7 +118,7 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     snapshot = _owned_text(config.out, SNAPSHOT, previous)
     recorded = parse_snapshot(snapshot) if snapshot is not None else None
     guess, again = (recorded[0] if recorded else config.version), 0
-    with _models_job(None if kept_models else (api, templates, spec, models_code, earlier), config.formatter) as job:
+    with _models_job(background, None if kept_models else (api, templates, spec, models_code, earlier), config.formatter) as job:
         api.package_version = guess
         rest = _render_and_format(api, spec.name, templates, reuse, config.formatter, models_path)
         made = ModelsText(kept_models[0], record=reuse.units_record()) if kept_models else job()
@@ -190,49 +202,44 @@ def _render_and_format(
     api: Api, spec_name: str, templates: Path, reuse: Reuse, formatter: str, models_path: PurePosixPath, earlier: _Formatted | None = None
 ) -> _Formatted:
     """Every file but models.py, rendered and formatted (or taken whole from the previous build);
-    `earlier`: this build's first pass, whose files are kept where they render the same again."""
-    rendered = render(api, "", spec_name, templates)
-    del rendered[models_path]
-    return _format(rendered, reuse, formatter, {} if earlier is None else earlier.known(), earlier=earlier)
+    `earlier`: this build's first pass, made before the package's version moved, whose files are
+    kept but for those that read the version."""
+    if earlier is None:
+        rendered = render(api, "", spec_name, templates)
+        del rendered[models_path]
+        return _format(rendered, reuse, formatter, {})
+    again = _format(render(api, "", spec_name, templates, only=versioned(api)), reuse, formatter, earlier.known())
+    moved = set(again.rendered_sha)
+    formatted = Formatted(
+        {**{path: text for path, text in earlier.formatted.files.items() if path not in moved}, **again.formatted.files},
+        {**{path: text for path, text in earlier.formatted.pieces.items() if path not in moved}, **again.formatted.pieces},
+        again.formatted.formatted_pieces,
+        earlier.formatted.total_pieces,
+    )
+    reused = {**{path: text for path, text in earlier.reused.items() if path not in moved}, **again.reused}
+    return _Formatted(formatted, reused, {**earlier.rendered_sha, **again.rendered_sha})
 
 
-def _format(
-    rendered: dict[PurePosixPath, str], reuse: Reuse, formatter: str, known: dict[str, str], classes: bool = True, earlier: _Formatted | None = None
-) -> _Formatted:
+def _format(rendered: dict[PurePosixPath, str], reuse: Reuse, formatter: str, known: dict[str, str], classes: bool = True) -> _Formatted:
     rendered_sha = {path: sha256(text) for path, text in rendered.items()}
-    # A second pass (the package version moved) renders most files as the first did: those are
-    # kept as the first pass made them, not tidied and cut again.
-    kept = {path for path in rendered if earlier is not None and earlier.rendered_sha.get(path) == rendered_sha[path]}
-    fresh = {path: text for path, text in rendered.items() if path not in kept}
-    reused, on_disk = reuse.texts(fresh)
-    formatted = format_files(fresh, formatter, only=set(fresh) - set(reused), known={**on_disk, **known}, classes=classes)
+    reused, on_disk = reuse.texts(rendered)
+    formatted = format_files(rendered, formatter, only=set(rendered) - set(reused), known={**on_disk, **known}, classes=classes)
     formatted.files = {path: text for path, text in formatted.files.items() if path not in reused}
-    if earlier is not None:
-        reused.update({path: earlier.reused[path] for path in kept if path in earlier.reused})
-        for path in kept - set(earlier.reused):
-            formatted.files[path] = earlier.formatted.files[path]
-            if path in earlier.formatted.pieces:
-                formatted.pieces[path] = earlier.formatted.pieces[path]
     return _Formatted(formatted, reused, rendered_sha)
 
 
 @contextmanager
-def _models_job(work: tuple[Api, Path, Path, str, Earlier | None] | None, formatter: str) -> Iterator[Callable[[], ModelsText]]:
-    """models.py's source, made by the models library in a worker process while the caller does
-    other work; `work` None: nothing to make. On one core, or where processes cannot fork, the
-    models are made in this process when asked for."""
+def _models_job(
+    background: Background | None, work: tuple[Api, Path, Path, str, Earlier | None] | None, formatter: str
+) -> Iterator[Callable[[], ModelsText]]:
+    """models.py's source, made by the models library in the `background` process while the caller
+    does other work (in this process when there is none); `work` None: nothing to make."""
     if work is None:
         yield lambda: ModelsText("")
-        return
-    import multiprocessing  # here: a check answered without the models library never needs it
-    from concurrent.futures import ProcessPoolExecutor
-
-    workers = min(os.cpu_count() or 1, _MODEL_WORKERS)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    elif background is None:
         yield lambda: _models(*work)
-        return
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield pool.submit(_models, *work, workers, formatter == "black").result
+    else:
+        yield background.run(_models, *work, min(os.cpu_count() or 1, _MODEL_WORKERS), formatter == "black")
 
 
 # Shares of a cold build's models generated at once: more would each read more stubs than they save.

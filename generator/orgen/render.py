@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +36,7 @@ def templates_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
 
 
+@functools.cache  # one per process: a second render (a new version) compiles no template again
 def environment(templates: Path) -> jinja2.Environment:
     import jinja2  # here, not at the top: an up-to-date `--check` never renders
 
@@ -61,8 +64,16 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def render(api: Api, models_source: str, spec_name: str, templates: Path) -> dict[PurePosixPath, str]:
-    """Every output file orgen owns, by path relative to the output folder, before formatting."""
+def versioned(api: Api) -> set[PurePosixPath]:
+    """The files whose text reads the package's version (`api.package_version`, `api.user_agent`):
+    those a new version changes."""
+    package = PurePosixPath(api.package)
+    return {package / "__init__.py", package / "_client.py", PurePosixPath("pyproject.toml")}
+
+
+def render(api: Api, models_source: str, spec_name: str, templates: Path, only: Collection[PurePosixPath] | None = None) -> dict[PurePosixPath, str]:
+    """Every output file orgen owns (or those of them in `only`), by path relative to the output
+    folder, before formatting."""
     env = environment(templates)
     header_text = _header_text(spec_name)
     header = f"# {header_text}"
@@ -71,7 +82,8 @@ def render(api: Api, models_source: str, spec_name: str, templates: Path) -> dic
     files: dict[PurePosixPath, str] = {}
 
     def put(path: PurePosixPath, template: str, **extra: Any) -> None:
-        files[path] = env.get_template(template).render(**context, **extra)
+        if only is None or path in only:
+            files[path] = env.get_template(template).render(**context, **extra)
 
     for module in RUNTIME_MODULES:
         files[package / module] = f"{header}\n" + (templates / "runtime" / module).read_text(encoding="utf-8")
@@ -100,7 +112,7 @@ def render(api: Api, models_source: str, spec_name: str, templates: Path) -> dic
         example=_example(api, streaming=False),
         stream_example=_example(api, streaming=True),
     )
-    return files
+    return files if only is None else {path: text for path, text in files.items() if path in only}
 
 
 def models_file(models_source: str, spec_name: str) -> str:

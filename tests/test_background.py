@@ -1,0 +1,70 @@
+"""The background process a build starts for the models library: it answers its one call as the
+call would answer in the build's process, and stops with the build."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from orgen.background import Background
+
+
+def _warm_and_fail() -> None:
+    raise RuntimeError("warming failed")
+
+
+def _pid_and_sum(*numbers: int) -> tuple[int, int]:
+    return os.getpid(), sum(numbers)
+
+
+def _refuse(message: str) -> None:
+    raise ValueError(message)
+
+
+_HOME = os.getpid()
+
+
+def _die_unless_home() -> int:
+    if os.getpid() != _HOME:
+        os._exit(3)
+    return os.getpid()
+
+
+def _sleep() -> None:
+    time.sleep(60)
+
+
+def test_the_call_runs_in_another_process_and_its_answer_comes_back() -> None:
+    background = Background(lambda: None)
+    try:
+        pid, total = background.run(_pid_and_sum, 1, 2, 3)()
+    finally:
+        background.close()
+    assert (pid != os.getpid(), total) == (True, 6)
+
+
+def test_what_the_call_raises_is_raised_here_and_a_failed_warm_up_changes_nothing() -> None:
+    background = Background(_warm_and_fail)
+    try:
+        with pytest.raises(ValueError, match="no such schema"):
+            background.run(_refuse, "no such schema")()
+    finally:
+        background.close()
+
+
+def test_a_process_that_dies_leaves_the_call_to_this_process() -> None:
+    background = Background(lambda: None)
+    try:
+        assert background.run(_die_unless_home)() == os.getpid()
+    finally:
+        background.close()
+
+
+def test_closing_stops_a_call_still_running() -> None:
+    background = Background(lambda: None)
+    background.run(_sleep)
+    start = time.perf_counter()
+    background.close()
+    assert time.perf_counter() - start < 10
+    assert not background._process.is_alive()
