@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from orgen import format as formatting
+from orgen import model_jobs, pipeline
 from orgen import normalize as normalizing
-from orgen import pipeline
 from orgen.config import load_config
 
 # (module, function name, label): each stage as the pipeline calls it.
@@ -36,7 +36,7 @@ STAGES = [
     (normalizing, "name_tagged_variants", "name tagged variants"),
     (pipeline, "plan", "plan (IR)"),
     (pipeline, "attach_examples", "examples"),
-    (pipeline, "generate_models", "models (datamodel-code-generator)"),
+    (model_jobs, "generate_models", "models (datamodel-code-generator)"),
     (pipeline, "render", "render templates"),
     (formatting, "tidy_imports", "tidy imports (isort)"),
     (formatting, "_black_all", "black"),

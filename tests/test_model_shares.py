@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from orgen import format as formatting
-from orgen import models, pipeline
+from orgen import model_jobs, models, pipeline
 from orgen.config import Config
 from orgen.render import models_file, templates_dir
 
@@ -64,6 +64,6 @@ def test_one_run_makes_the_models_when_shares_cannot_give_its_text(monkeypatch: 
     shares = models.split(api, 2)
     assert shares is not None and len(shares) == 2
     assert models.join_parts(api, [models.generate_part(api, templates, names) for names in shares], "code") is None
-    made = pipeline._models(api, templates, path, "code", workers=2)
+    made = model_jobs.run_models(api, templates, path, "code", workers=2)
     assert made.source == models.generate_models(api, templates, "code").source
     assert "Trunk.model_rebuild()" in made.source

@@ -6,24 +6,22 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from . import __version__, guard, record
+from . import __version__, record
 from .background import Background, can_fork
 from .compare import bump, compare, next_version
 from .config import Config
 from .document import Document, read_document
 from .examples import attach_examples
 from .format import Formatted, format_code, format_files, known_pieces
-from .format import preformat as format_pieces
 from .ir import Api
-from .load import display_path
-from .models import Earlier, ModelsText, Part, generate_models, generate_part, join_parts, split, warm_up
+from .model_jobs import models_job, run_models
+from .models import ModelsText, warm_up
 from .normalize import Context, normalize
 from .plan import plan
 from .problems import Problem, Problems, SpecError
@@ -78,7 +76,7 @@ def plan_spec(spec: Path, config: Config, allow_remote_refs: bool = False) -> tu
 def surface_of(spec: Path, config: Config, allow_remote_refs: bool = False) -> Surface:
     """The client surface SPEC generates (what `orgen diff` compares), without rendering or writing."""
     _, api, _ = plan_spec(spec, config, allow_remote_refs)
-    return capture(api, _models(api, templates_dir(), spec).source)
+    return capture(api, run_models(api, templates_dir(), spec).source)
 
 
 def generate(spec: Path, config: Config, progress: Progress = lambda _: None, allow_remote_refs: bool = False, fresh: bool = False) -> Output:
@@ -118,7 +116,7 @@ def _generate(spec: Path, config: Config, progress: Progress, allow_remote_refs:
     snapshot = _owned_text(config.out, SNAPSHOT, previous)
     recorded = parse_snapshot(snapshot) if snapshot is not None else None
     guess, again = (recorded[0] if recorded else config.version), 0
-    with _models_job(background, None if kept_models else (api, templates, spec, models_code, earlier), config.formatter) as job:
+    with models_job(background, None if kept_models else (api, templates, spec, models_code, earlier), config.formatter) as job:
         api.package_version = guess
         rest = _render_and_format(api, spec.name, templates, reuse, config.formatter, models_path)
         made = ModelsText(kept_models[0], record=reuse.units_record()) if kept_models else job()
@@ -226,62 +224,6 @@ def _format(rendered: dict[PurePosixPath, str], reuse: Reuse, formatter: str, kn
     formatted = format_files(rendered, formatter, only=set(rendered) - set(reused), known={**on_disk, **known}, classes=classes)
     formatted.files = {path: text for path, text in formatted.files.items() if path not in reused}
     return _Formatted(formatted, reused, rendered_sha)
-
-
-@contextmanager
-def _models_job(
-    background: Background | None, work: tuple[Api, Path, Path, str, Earlier | None] | None, formatter: str
-) -> Iterator[Callable[[], ModelsText]]:
-    """models.py's source, made by the models library in the `background` process while the caller
-    does other work (in this process when there is none); `work` None: nothing to make."""
-    if work is None:
-        yield lambda: ModelsText("")
-    elif background is None:
-        yield lambda: _models(*work)
-    else:
-        yield background.run(_models, *work, min(os.cpu_count() or 1, _MODEL_WORKERS), formatter == "black")
-
-
-# Shares of a cold build's models generated at once: more would each read more stubs than they save.
-_MODEL_WORKERS = 4
-
-
-def _models(api: Api, templates: Path, spec: Path, code: str = "", earlier: Earlier | None = None, workers: int = 1, preformat: bool = False) -> ModelsText:
-    """The models, generated in `workers` shares at once on a cold build of many schemas (see
-    `models.split`); `preformat`: each share's classes are formatted with black as it is made."""
-    try:
-        with guard.room_to_recurse():
-            shares = split(api, workers) if earlier is None else None
-            made = _in_shares(api, templates, shares, code, preformat) if shares else None
-            return made if made is not None else generate_models(api, templates, code, earlier)
-    except SpecError as error:  # about the spec's schemas: located in the spec, not in the library
-        raise SpecError([replace(problem, file=display_path(spec)) for problem in error.problems]) from None
-
-
-def _in_shares(api: Api, templates: Path, shares: list[list[str]], code: str, preformat: bool) -> ModelsText | None:
-    """The models from shares generated in parallel, this process making the first; None when
-    they do not give the text one run gives (one run then makes it)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # Imported once, before the other shares' processes start with it.
-    import datamodel_code_generator  # noqa: F401
-
-    if preformat:
-        import black  # noqa: F401
-    formatting = format_pieces if preformat else None
-    with ProcessPoolExecutor(len(shares) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-        others = [pool.submit(_model_part, api, templates, names, formatting) for names in shares[1:]]
-        parts = [_model_part(api, templates, shares[0], formatting), *(other.result() for other in others)]
-    return join_parts(api, parts, code)
-
-
-def _model_part(api: Api, templates: Path, names: list[str], preformat: Callable[[str], dict[str, str]] | None) -> Part:
-    try:
-        with guard.room_to_recurse():
-            return generate_part(api, templates, names, preformat)
-    except SpecError:  # one run over every schema reports it
-        return Part(None)
 
 
 @dataclass
