@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 
 import pytest
 from orgen.background import Background
@@ -35,10 +36,23 @@ def _sleep() -> None:
     time.sleep(60)
 
 
+def _first_then_sleep() -> Iterator[str]:
+    yield "first"
+    time.sleep(60)
+    yield "late"
+
+
+def _count_dying_unless_home(count: int) -> Iterator[int]:
+    for number in range(count):
+        if number == 2 and os.getpid() != _HOME:
+            os._exit(3)
+        yield number
+
+
 def test_the_call_runs_in_another_process_and_its_answer_comes_back() -> None:
     background = Background(lambda: None)
     try:
-        pid, total = background.run(_pid_and_sum, 1, 2, 3)()
+        pid, total = next(background.run(_pid_and_sum, 1, 2, 3))
     finally:
         background.close()
     assert (pid != os.getpid(), total) == (True, 6)
@@ -48,7 +62,7 @@ def test_what_the_call_raises_is_raised_here_and_a_failed_warm_up_changes_nothin
     background = Background(_warm_and_fail)
     try:
         with pytest.raises(ValueError, match="no such schema"):
-            background.run(_refuse, "no such schema")()
+            next(background.run(_refuse, "no such schema"))
     finally:
         background.close()
 
@@ -56,7 +70,7 @@ def test_what_the_call_raises_is_raised_here_and_a_failed_warm_up_changes_nothin
 def test_a_process_that_dies_leaves_the_call_to_this_process() -> None:
     background = Background(lambda: None)
     try:
-        assert background.run(_die_unless_home)() == os.getpid()
+        assert next(background.run(_die_unless_home)) == os.getpid()
     finally:
         background.close()
 
@@ -68,3 +82,21 @@ def test_closing_stops_a_call_still_running() -> None:
     background.close()
     assert time.perf_counter() - start < 10
     assert not background._process.is_alive()
+
+
+def test_a_generators_items_come_as_soon_as_they_are_made() -> None:
+    background = Background(lambda: None)
+    start = time.perf_counter()
+    try:
+        assert next(background.run(_first_then_sleep)) == "first"
+    finally:
+        background.close()
+    assert time.perf_counter() - start < 10
+
+
+def test_a_process_that_dies_midway_leaves_the_items_still_to_come_to_this_process() -> None:
+    background = Background(lambda: None)
+    try:
+        assert list(background.run(_count_dying_unless_home, 5)) == [0, 1, 2, 3, 4]
+    finally:
+        background.close()

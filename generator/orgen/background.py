@@ -3,16 +3,17 @@ arguments are ready, so that what the call needs loading loads while this proces
 
 from __future__ import annotations
 
+import inspect
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
 
 class Background:
-    """One process, started at once, that runs `warm` and then the one call `run` sends it."""
+    """One process, started at once, that runs `warm` and then the one call sent to it."""
 
     def __init__(self, warm: Callable[[], object]) -> None:
         context = multiprocessing.get_context("fork")
@@ -24,21 +25,27 @@ class Background:
         if self._process.pid is not None:
             os.setpgid(self._process.pid, self._process.pid)  # as the process does: whichever runs first
 
-    def run(self, function: Callable[..., Any], *args: Any) -> Callable[[], Any]:
-        """Send the call; the function returned waits for its result (or raises what it raised).
-        A process that died before answering leaves the call to this process."""
+    def run(self, function: Callable[..., Any], *args: Any) -> Iterator[Any]:
+        """Send the call; iterating the result waits for what it returns, or for each item it
+        yields if it is a generator, as soon as the process has it (and raises what it raised).
+        A process that dies before the end leaves the rest of the call to this process."""
         self._ours.send((function, args))
+        return self._answers(function, args)
 
-        def result() -> Any:
+    def _answers(self, function: Callable[..., Any], args: tuple[Any, ...]) -> Iterator[Any]:
+        received = 0
+        while True:
             try:
-                done, value = self._ours.recv()
+                kind, value = self._ours.recv()
             except EOFError:
-                return function(*args)
-            if not done:
+                yield from _items(function(*args), skip=received)
+                return
+            if kind == "end":
+                return
+            if kind == "error":
                 raise value
-            return value
-
-        return result
+            received += 1
+            yield value
 
     def close(self) -> None:
         """Stop the process and any it started, whatever they are doing (a build that failed needs
@@ -56,6 +63,14 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def _items(result: Any, skip: int = 0) -> Iterator[Any]:
+    """What a call answers, item by item: each item of a generator, else its one value."""
+    items = result if inspect.isgenerator(result) else iter([result])
+    for index, item in enumerate(items):
+        if index >= skip:
+            yield item
+
+
 def _serve(connection: Connection, warm: Callable[[], object]) -> None:
     # A group of its own: stopping it stops the processes it starts too, and a Ctrl-C in the
     # terminal reaches only the build, which stops it.
@@ -69,7 +84,9 @@ def _serve(connection: Connection, warm: Callable[[], object]) -> None:
     except EOFError:  # the build ended without a call for this process
         return
     try:
-        answer: tuple[bool, Any] = (True, function(*args))
+        for item in _items(function(*args)):
+            connection.send(("item", item))
     except BaseException as error:  # sent back and raised there, as the call in that process would
-        answer = (False, error)
-    connection.send(answer)
+        connection.send(("error", error))
+        return
+    connection.send(("end", None))

@@ -6,31 +6,79 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import replace
-from pathlib import Path
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 from . import guard
 from .background import Background
+from .format import Formatted
 from .format import preformat as format_pieces
 from .ir import Api
 from .load import display_path
 from .models import Earlier, ModelsText, Part, generate_models, generate_part, join_parts, split
 from .problems import SpecError
+from .render import models_file
+from .reuse import Made, Reuse
 
 
-@contextmanager
-def models_job(
-    background: Background | None, work: tuple[Api, Path, Path, str, Earlier | None] | None, formatter: str
-) -> Iterator[Callable[[], ModelsText]]:
-    """models.py's source, made by the models library in the `background` process while the caller
-    does other work (in this process when there is none); `work` None: nothing to make."""
-    if work is None:
-        yield lambda: ModelsText("")
-    elif background is None:
-        yield lambda: run_models(*work)
-    else:
-        yield background.run(run_models, *work, min(os.cpu_count() or 1, _MODEL_WORKERS), formatter == "black")
+@dataclass(frozen=True)
+class ModelsFile:
+    """How the models' source becomes models.py: its path and header, what it was made from, and
+    the formatter, with what the previous build lets it borrow."""
+
+    path: PurePosixPath
+    spec_name: str
+    # Recorded as the file's hash before formatting: classes taken from the last build enter the
+    # text formatted already, so that text depends on the path the build took; this does not.
+    models_input: str
+    reuse: Reuse
+    formatter: str
+
+    def formatted(self, models: ModelsText) -> Made:
+        # Its classes are formatted whole: the models' pieces from the last build are whole classes (see `model_units`).
+        made = self.reuse.format({self.path: models_file(models.source, self.spec_name)}, self.formatter, models.known, classes=False)
+        made.rendered_sha[self.path] = self.models_input
+        made.formatted.pieces.pop(self.path, None)
+        return made
+
+
+class ModelsJob:
+    """models.py's source, then models.py formatted, as a job makes them: the source comes as soon
+    as it is made, so that the caller reads the package's surface from it while the file is formatted."""
+
+    def __init__(self, answers: Iterator[ModelsText | Made]) -> None:
+        self._answers = answers
+
+    @classmethod
+    def start(cls, background: Background | None, work: tuple[Api, Path, Path, str, Earlier | None], file: ModelsFile) -> ModelsJob:
+        """The models made in the `background` process while the caller does other work (in this
+        process, when asked, if there is none)."""
+        if background is None:
+            return cls(_models_and_file(work, file, 1, False))
+        return cls(background.run(_models_and_file, work, file, min(os.cpu_count() or 1, _MODEL_WORKERS), file.formatter == "black"))
+
+    @classmethod
+    def kept(cls, path: PurePosixPath, kept: tuple[str, str], record: dict[str, Any] | None) -> ModelsJob:
+        """models.py taken whole from the previous build (`kept`: as formatted on disk, and its
+        hash before formatting): not read again for pieces, and recorded under its real hash."""
+        return cls(iter([ModelsText(kept[0], record=record), Made(Formatted({}), {path: kept[0]}, {path: kept[1]})]))
+
+    def source(self) -> ModelsText:
+        made = next(self._answers)
+        assert isinstance(made, ModelsText)
+        return made
+
+    def file(self) -> Made:
+        made = next(self._answers)
+        assert isinstance(made, Made)
+        return made
+
+
+def _models_and_file(work: tuple[Api, Path, Path, str, Earlier | None], file: ModelsFile, workers: int, preformat: bool) -> Iterator[ModelsText | Made]:
+    models = run_models(*work, workers, preformat)
+    yield replace(models, known={})  # the formatted pieces it brings are of use only here
+    yield file.formatted(models)
 
 
 # Shares of a cold build's models generated at once: more would each read more stubs than they save.

@@ -18,18 +18,18 @@ from .compare import bump, compare, next_version
 from .config import Config
 from .document import Document, read_document
 from .examples import attach_examples
-from .format import Formatted, format_code, format_files, known_pieces
+from .format import Formatted, format_code
 from .ir import Api
-from .model_jobs import models_job, run_models
+from .model_jobs import ModelsFile, ModelsJob, run_models
 from .models import ModelsText, warm_up
 from .normalize import Context, normalize
 from .plan import plan
 from .problems import Problem, Problems, SpecError
 from .record import Record
 from .refs import resolve_refs
-from .render import models_file, render, templates_dir, versioned
+from .render import render, templates_dir, versioned
 from .report import CHANGELOG, changelog_entry, counts, first_changelog, prepend
-from .reuse import Reuse
+from .reuse import Made, Reuse
 from .sanitize import field_aliases
 from .shape import check_shape
 from .surface import SNAPSHOT, Surface, capture, parse_snapshot, snapshot_text
@@ -110,16 +110,17 @@ def _generate(spec: Path, config: Config, progress: Progress, allow_remote_refs:
     models_input = _models_input(api, templates, spec.name, models_code)
     kept_models = reuse.models(models_path, models_input)
     earlier = None if kept_models else reuse.model_units(models_path)
-    # The models library is also the longest stage: it runs in a worker process while the rest of
-    # the package is rendered and formatted, with the version the last build recorded (an update
-    # that moves it formats again only the few pieces that name it).
+    # The models library is also the longest stage: it runs in the background process while the
+    # rest of the package is rendered and formatted, with the version the last build recorded (an
+    # update that moves it formats again only the few files that read it).
     snapshot = _owned_text(config.out, SNAPSHOT, previous)
     recorded = parse_snapshot(snapshot) if snapshot is not None else None
     guess, again = (recorded[0] if recorded else config.version), 0
-    with models_job(background, None if kept_models else (api, templates, spec, models_code, earlier), config.formatter) as job:
-        api.package_version = guess
-        rest = _render_and_format(api, spec.name, templates, reuse, config.formatter, models_path)
-        made = ModelsText(kept_models[0], record=reuse.units_record()) if kept_models else job()
+    file = ModelsFile(models_path, spec.name, models_input, reuse, config.formatter)
+    job = ModelsJob.kept(models_path, kept_models, reuse.units_record()) if kept_models else ModelsJob.start(background, (api, templates, spec, models_code, earlier), file)
+    api.package_version = guess
+    rest = _render_and_format(api, spec.name, templates, reuse, config.formatter, models_path)
+    made = job.source()
     models_source = made.source
     # Kept models have the surface recorded beside them, unless it was edited since: read back, not
     # parsed again.
@@ -131,17 +132,7 @@ def _generate(spec: Path, config: Config, progress: Progress, allow_remote_refs:
         first_pass = rest.formatted.formatted_pieces
         rest = _render_and_format(api, spec.name, templates, reuse, config.formatter, models_path, rest)
         again, rest.formatted.formatted_pieces = rest.formatted.formatted_pieces, first_pass
-    if kept_models:
-        # Kept whole: not read again from disk for pieces, and recorded under its real hash.
-        models = _Formatted(Formatted({}), {models_path: kept_models[0]}, {models_path: kept_models[1]})
-    else:
-        text = models_file(models_source, spec.name)
-        # Its classes are formatted whole: the models' pieces from the last build are whole classes (see `model_units`).
-        models = _format({models_path: text}, reuse, config.formatter, made.known, classes=False)
-        # Classes taken from the last build enter the text formatted already, so the text before
-        # formatting depends on the path the build took; what the models were made from does not.
-        models.rendered_sha[models_path] = models_input
-        models.formatted.pieces.pop(models_path, None)
+    models = job.file()
     rendered_sha = {**rest.rendered_sha, **models.rendered_sha}
     files = {**rest.formatted.files, **rest.reused, **models.formatted.files, **models.reused}
     for path, text in release.files.items():
@@ -180,33 +171,17 @@ def _generate(spec: Path, config: Config, progress: Progress, allow_remote_refs:
     return Output(files, api, problems.warnings, previous, [spec, *document.referenced], release.entry, release.note)
 
 
-@dataclass
-class _Formatted:
-    """Files of one build, formatted now or taken whole from the previous build."""
-
-    formatted: Formatted
-    reused: dict[PurePosixPath, str]
-    rendered_sha: dict[PurePosixPath, str]  # hash of each file's text before formatting
-
-    def known(self) -> dict[str, str]:
-        """Formatted pieces by key, for formatting the same files again after a small change."""
-        found: dict[str, str] = {}
-        for path, entry in self.formatted.pieces.items():
-            found.update(known_pieces(entry, self.formatted.files[path]))
-        return found
-
-
 def _render_and_format(
-    api: Api, spec_name: str, templates: Path, reuse: Reuse, formatter: str, models_path: PurePosixPath, earlier: _Formatted | None = None
-) -> _Formatted:
+    api: Api, spec_name: str, templates: Path, reuse: Reuse, formatter: str, models_path: PurePosixPath, earlier: Made | None = None
+) -> Made:
     """Every file but models.py, rendered and formatted (or taken whole from the previous build);
     `earlier`: this build's first pass, made before the package's version moved, whose files are
     kept but for those that read the version."""
     if earlier is None:
         rendered = render(api, "", spec_name, templates)
         del rendered[models_path]
-        return _format(rendered, reuse, formatter, {})
-    again = _format(render(api, "", spec_name, templates, only=versioned(api)), reuse, formatter, earlier.known())
+        return reuse.format(rendered, formatter, {})
+    again = reuse.format(render(api, "", spec_name, templates, only=versioned(api)), formatter, earlier.known())
     moved = set(again.rendered_sha)
     formatted = Formatted(
         {**{path: text for path, text in earlier.formatted.files.items() if path not in moved}, **again.formatted.files},
@@ -215,15 +190,7 @@ def _render_and_format(
         earlier.formatted.total_pieces,
     )
     reused = {**{path: text for path, text in earlier.reused.items() if path not in moved}, **again.reused}
-    return _Formatted(formatted, reused, {**earlier.rendered_sha, **again.rendered_sha})
-
-
-def _format(rendered: dict[PurePosixPath, str], reuse: Reuse, formatter: str, known: dict[str, str], classes: bool = True) -> _Formatted:
-    rendered_sha = {path: sha256(text) for path, text in rendered.items()}
-    reused, on_disk = reuse.texts(rendered)
-    formatted = format_files(rendered, formatter, only=set(rendered) - set(reused), known={**on_disk, **known}, classes=classes)
-    formatted.files = {path: text for path, text in formatted.files.items() if path not in reused}
-    return _Formatted(formatted, reused, rendered_sha)
+    return Made(formatted, reused, {**earlier.rendered_sha, **again.rendered_sha})
 
 
 @dataclass

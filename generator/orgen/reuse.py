@@ -13,8 +13,25 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .format import Formatted, format_files, known_pieces
 from .models import Earlier
-from .write import Manifest, as_written, reusable_models, reusable_texts
+from .write import Manifest, as_written, reusable_models, reusable_texts, sha256
+
+
+@dataclass
+class Made:
+    """Files of one build, formatted now or taken whole from the previous build."""
+
+    formatted: Formatted
+    reused: dict[PurePosixPath, str]
+    rendered_sha: dict[PurePosixPath, str]  # hash of each file's text before formatting
+
+    def known(self) -> dict[str, str]:
+        """Formatted pieces by key, for formatting the same files again after a small change."""
+        found: dict[str, str] = {}
+        for path, entry in self.formatted.pieces.items():
+            found.update(known_pieces(entry, self.formatted.files[path]))
+        return found
 
 
 @dataclass(frozen=True)
@@ -44,6 +61,15 @@ class Reuse:
     def units_record(self) -> dict[str, Any] | None:
         """The record of the models' units, for a models file taken whole."""
         return self.previous.model_units if self.previous is not None else None
+
+    def format(self, rendered: dict[PurePosixPath, str], formatter: str, known: dict[str, str], classes: bool = True) -> Made:
+        """`rendered` formatted (see `format.format_files`), each file whose text the previous build
+        formatted taken whole, and pieces it formatted (or `known`) not formatted again."""
+        rendered_sha = {path: sha256(text) for path, text in rendered.items()}
+        reused, on_disk = self.texts(rendered)
+        formatted = format_files(rendered, formatter, only=set(rendered) - set(reused), known={**on_disk, **known}, classes=classes)
+        formatted.files = {path: text for path, text in formatted.files.items() if path not in reused}
+        return Made(formatted, reused, rendered_sha)
 
     def texts(self, rendered: dict[PurePosixPath, str]) -> tuple[dict[PurePosixPath, str], dict[str, str]]:
         """Formatted files whose rendered text is unchanged, and formatted pieces by key."""
