@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from orgen import format as formatting
 from orgen.escape import flat as _flat
-from orgen.layout import laid_out, laid_out_call
+from orgen.layout import laid_out, laid_out_call, laid_out_parameter, laid_out_string_assignment
 
 _SCALARS = st.one_of(
     st.none(),
@@ -139,3 +139,39 @@ def test_a_model_field_laid_out_reads_as_black_writes_it_on_one_line(annotation:
     call = "Field(" + ", ".join([*(["..."] if positional else []), *(f"{key}={value}" for key, value in keywords.items())]) + ")"
     source = f"class Model(BaseModel):\n    a_field_name: {annotation} = {call}\n    other: int = 1\n"
     assert _black_on_one_line(laid_out_fields(source)) == _black_on_one_line(source)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    target=st.sampled_from(["X.__doc__", "AdditionalToolsItemParam.__doc__", "a"]),
+    text=st.text(alphabet="abc xyz.,'()-:", min_size=0, max_size=140),
+    quotes=st.sampled_from(['"""', '"']),
+)
+def test_a_string_assignment_laid_out_is_what_black_writes_for_it_on_one_line(target: str, text: str, quotes: str) -> None:
+    line = f"{target} = {quotes}{text.strip()}{quotes}"
+    laid = laid_out_string_assignment(line)
+    assert _black_on_one_line(line + "\n") == laid + "\n"
+
+
+_MEMBERS = st.sampled_from(
+    ["None", "str", "NotGiven", "_params.QueryAnalyticsBodyClassifierDimensionsParam", "dict[str, object]", "Literal[\"a\", \"b\"]",
+     "_models.ChatCompletionsRequestResponseFormatJsonSchemaXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", "Sequence[_params.MessageParam | None]",
+     'Literal["ai21", "aion-labs", "akashml", "alibaba", "amazon-bedrock", "amazon-nova", "ambient", "anthropic", "arcee-ai"]']
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.sampled_from(["x", "classifier_dimensions", "a_rather_long_parameter_name_for_a_field"]),
+    members=st.lists(_MEMBERS, min_size=1, max_size=5, unique=True),
+    default=st.sampled_from(["", "NOT_GIVEN", "None"]),
+)
+def test_a_parameter_laid_out_reads_as_black_writes_it_on_one_line(name: str, members: list[str], default: str) -> None:
+    def signature(parameter: str) -> str:
+        return f"class _:\n    def f(\n        self,\n        *,\n        {parameter}\n    ) -> None: ...\n"
+
+    one_line = f"{name}: {' | '.join(members)}{f' = {default}' if default else ''},"
+    laid = laid_out_parameter(name, members, default)
+    assert _black_on_one_line(signature(laid)) == _black_on_one_line(signature(one_line))
+    if laid != one_line:  # what it splits is black's own text
+        assert _black_on_one_line(signature(laid)) == signature(laid)

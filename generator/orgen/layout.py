@@ -31,6 +31,33 @@ def laid_out_call(head: str, arguments: dict[str, object], indent: int = 0, tail
     return laid_out_code(call, indent, f"{before} " if before else "", tail, width)
 
 
+def laid_out_string_assignment(line: str, width: int = 100) -> str:
+    """A top-level `target = "string"` statement written on one line, as black lays it out: on its
+    line when it fits; else the string alone on a line between parentheses when it fits there;
+    else on its line (black leaves a string it cannot fit)."""
+    target, _, value = line.partition(" = ")
+    if len(line) <= width or "\n" in line or not line.isascii() or len(value) + 4 > width:
+        return line
+    return f"{target} = (\n    {value}\n)"
+
+
+def laid_out_parameter(name: str, members: list[str], default: str = "", indent: int = 8, width: int = 100) -> str:
+    """A parameter of a signature written one parameter to a line, `name: a | b = default,` (the
+    annotation's union `members`; no `default`: none), as black lays it out: on its line when it
+    fits; else a union between parentheses, on a line of its own when it fits there, else one
+    member to a line; anything else on its line for black. The first line's indent is left to the caller."""
+    annotation = " | ".join(members)
+    tail = f" = {default}," if default else ","
+    line = f"{' ' * indent}{name}: {annotation}{tail}"
+    if len(line) <= width or len(members) < 2 or not line.isascii() or any("(" in member or "\n" in member for member in members):
+        return line[indent:]
+    inner = " " * (indent + 4)
+    body = [inner + annotation] if len(inner + annotation) <= width else [inner + members[0], *(f"{inner}| {member}" for member in members[1:])]
+    if any(len(text) > width for text in body):
+        return line[indent:]  # a member too long for its line is split inside it: left to black
+    return "\n".join([f"{name}: (", *body, f"{' ' * indent}){tail}"])
+
+
 def laid_out_code(text: str, indent: int = 0, head: str = "", tail: str = "", width: int = 100) -> str:
     """`head`, the Python expression `text`, then `tail`, laid out as black lays it out at `indent`
     (the first line's indent left to the caller): calls, dicts and lists split at their brackets

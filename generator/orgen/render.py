@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, prose
 from .escape import comment, docstring, html_comment, literal, md_code, toml
 from .ir import PACKAGE_EXPORTS, Api, Operation
-from .layout import laid_out, laid_out_code
+from .layout import laid_out, laid_out_code, laid_out_parameter, laid_out_string_assignment
 from .snippets import fence, quick_start, snippet
+from .typeexpr import TypeExpr, members
 from .typeexpr import render as annotation
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ def environment(templates: Path) -> jinja2.Environment:
         literal=literal,
         laid_out=laid_out,
         laid_out_code=laid_out_code,
+        laid_out_string_assignment=laid_out_string_assignment,
+        parameter=parameter,
         docstring=docstring,
         comment=comment,
         html_comment=html_comment,
@@ -69,6 +72,11 @@ def versioned(api: Api) -> set[PurePosixPath]:
     those a new version changes."""
     package = PurePosixPath(api.package)
     return {package / "__init__.py", package / "_client.py", PurePosixPath("pyproject.toml")}
+
+
+def parameter(name: str, expr: TypeExpr, default: str = "", *more: str) -> str:
+    """`name: expr | more... = default,` as a resource method's signature lists it (see `layout.laid_out_parameter`)."""
+    return laid_out_parameter(name, [*(annotation(member) for member in members(expr)), *more], default)
 
 
 def render(api: Api, models_source: str, spec_name: str, templates: Path, only: Collection[PurePosixPath] | None = None) -> dict[PurePosixPath, str]:
