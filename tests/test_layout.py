@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from orgen import format as formatting
 from orgen.escape import flat as _flat
-from orgen.layout import laid_out, laid_out_call, laid_out_parameter, laid_out_string_assignment
+from orgen.layout import laid_out, laid_out_call, laid_out_class_header, laid_out_parameter, laid_out_string_assignment
 
 _SCALARS = st.one_of(
     st.none(),
@@ -175,3 +175,19 @@ def test_a_parameter_laid_out_reads_as_black_writes_it_on_one_line(name: str, me
     assert _black_on_one_line(signature(laid)) == _black_on_one_line(signature(one_line))
     if laid != one_line:  # what it splits is black's own text
         assert _black_on_one_line(signature(laid)) == signature(laid)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.sampled_from(["A", "BashServerToolEnvironment", "MessagesContentBlockDeltaEventDeltaCitationsDeltaXXXXXXXXXXXXXXXXXX"]),
+    bases=st.lists(_MEMBERS, min_size=1, max_size=2),
+    root=st.booleans(),
+)
+def test_a_class_header_laid_out_reads_as_black_writes_it_on_one_line(name: str, bases: list[str], root: bool) -> None:
+    base = f"RootModel[{' | '.join(bases)}]" if root else ", ".join(bases)
+    line = f"class {name}({base}):"
+    laid = laid_out_class_header(line)
+    body = '\n    """Doc."""\n\n    x: int\n'
+    assert _black_on_one_line(laid + body) == _black_on_one_line(line + body)
+    if laid != line:
+        assert _black_on_one_line(laid + body) == laid + body

@@ -111,12 +111,33 @@ def _code_lines(node: ast.expr, source: str, head: str, indent: int, tail: str, 
 
 def laid_out_fields(source: str, width: int = 100) -> str:
     """`source` (classes as the models library writes them) with each class field too long for its
-    line, `name: type = Field(...)`, laid out as black lays it out: the call split at its brackets."""
+    line, `name: type = Field(...)`, laid out as black lays it out: the call split at its brackets;
+    and each class header too long for its line, `class Name(Base):`, too."""
     lines = source.split("\n")
     for index, line in enumerate(lines):
         if len(line) > width and line.startswith("    ") and not line.startswith("     ") and line.endswith(")") and line.isascii():
             lines[index] = _laid_out_field(line, width)
+        elif len(line) > width and line.startswith("class ") and line.endswith("):") and line.isascii():
+            lines[index] = laid_out_class_header(line, width)
     return "\n".join(lines)
+
+
+def laid_out_class_header(line: str, width: int = 100) -> str:
+    """`class Name(Base):` as black lays it out: on its line when it fits; else its one base alone on
+    a line between the parentheses when it fits there; anything else on its line for black."""
+    try:
+        statement = ast.parse(line + "\n    pass").body
+    except SyntaxError:
+        return line
+    if len(line) <= width or len(statement) != 1 or not isinstance(statement[0], ast.ClassDef):
+        return line
+    node = statement[0]
+    if len(node.bases) != 1 or node.keywords or node.decorator_list:
+        return line
+    base = _segment(line, node.bases[0])
+    if line != f"class {node.name}({base}):" or len(base) + 4 > width:
+        return line
+    return f"class {node.name}(\n    {base}\n):"
 
 
 def _laid_out_field(line: str, width: int) -> str:
