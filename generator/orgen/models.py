@@ -66,8 +66,7 @@ def generate_models(api: Api, templates: Path, code: str = "", earlier: Earlier 
     if keys is not None and (whole := cut(source, owners, flat, flat)) is not None:
         units = _record(whole.blocks, whole.refs, keys, code)
         if units is not None:
-            source = assemble(_header(_imports(whole.header)), order(whole.blocks, flat))
-            _check_classes(source, [m.class_name for m in api.models])
+            source = _assembled(_imports(whole.header), whole.blocks, flat, api)
             # Classes of unchanged units read as the last build formatted them: black is spared them.
             same = [name for name in whole.blocks if name in before and _group_key(before, name) == _group_key_now(before, keys, name)]
             return ModelsText(source, _known(whole.blocks, old_blocks or {}, same), units)
@@ -145,9 +144,7 @@ def join_parts(api: Api, parts: list[Part], code: str = "") -> ModelsText | None
     # schemas of two shares: generated apart, those read otherwise than in one run.
     if units is None or _made_unique(blocks, blocks, flat) or _split_groups(units, parts):
         return None
-    header = _header([line for part in parts if part.cut for line in _imports(part.cut.header)])
-    source = assemble(header, order(blocks, flat))
-    _check_classes(source, [m.class_name for m in api.models])
+    source = _assembled([line for part in parts if part.cut for line in _imports(part.cut.header)], blocks, flat, api)
     return ModelsText(source, {key: text for part in parts for key, text in part.known.items()}, units)
 
 
@@ -199,8 +196,7 @@ def _update(
         dirty |= {member for name in tied for member in _unit(before[name])[1] if member in flat}
     else:
         return None
-    text = assemble(_header(_imports(earlier.formatted) + _imports(fresh.header)), order(blocks, flat))
-    _check_classes(text, [m.class_name for m in api.models])
+    text = _assembled(_imports(earlier.formatted) + _imports(fresh.header), blocks, flat, api)
     return ModelsText(text, _known(blocks, kept, list(kept)), units, len(dirty))
 
 
@@ -282,6 +278,14 @@ def _blocks_from(earlier: Earlier, units: dict[str, Any]) -> dict[str, list[Bloc
     if texts is None:
         return None
     return {name: [Block(cls, needs, texts[cls]) for cls, needs in found] for name, found in names.items()}
+
+
+def _assembled(imports: list[str], blocks: dict[str, list[Block]], schemas: dict[str, Any], api: Api) -> str:
+    """The models source from classes by schema, whichever runs made them, in the order one run
+    gives; every class the IR refers to is checked to exist."""
+    source = assemble(_header(imports), order(blocks, schemas))
+    _check_classes(source, [m.class_name for m in api.models])
+    return source
 
 
 def _header(imports: list[str]) -> str:
