@@ -134,8 +134,8 @@ def join_parts(api: Api, parts: list[Part], code: str = "") -> ModelsText | None
     when the shares cannot give that text (the caller then generates the models whole)."""
     if any(part.cut is None for part in parts):
         return None
-    document = flatten_conflicting_extensions(api.model_document)
-    flat = document["components"]["schemas"]
+    # Only the schemas' names and order are read here: those of the document before flattening.
+    flat = api.model_document["components"]["schemas"]  # type: ignore[index]
     blocks = {name: found for part in parts if part.cut for name, found in part.cut.blocks.items()}
     refs = {name: found for part in parts if part.cut for name, found in part.cut.refs.items()}
     keys = {name: key for part in parts for name, key in part.keys.items()}
