@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from orgen.background import Background
@@ -47,6 +48,16 @@ def _count_dying_unless_home(count: int) -> Iterator[int]:
         if number == 2 and os.getpid() != _HOME:
             os._exit(3)
         yield number
+
+
+def _big_then_mark(marker: str) -> Iterator[str]:
+    yield "x" * 4_000_000  # far more than a pipe holds
+    Path(marker).write_text("on", encoding="utf-8")
+    yield "done"
+
+
+def _unpicklable() -> Iterator[object]:
+    yield lambda: None
 
 
 def test_the_call_runs_in_another_process_and_its_answer_comes_back() -> None:
@@ -98,5 +109,28 @@ def test_a_process_that_dies_midway_leaves_the_items_still_to_come_to_this_proce
     background = Background(lambda: None)
     try:
         assert list(background.run(_count_dying_unless_home, 5)) == [0, 1, 2, 3, 4]
+    finally:
+        background.close()
+
+
+def test_the_call_goes_on_while_an_item_waits_to_be_read(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    background = Background(lambda: None)
+    try:
+        answers = background.run(_big_then_mark, str(marker))
+        deadline = time.monotonic() + 10
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert marker.exists()  # the call went past its first item before anyone read it
+        assert [len(answer) for answer in answers] == [4_000_000, 4]
+    finally:
+        background.close()
+
+
+def test_an_item_that_cannot_be_sent_is_an_error_here() -> None:
+    background = Background(lambda: None)
+    try:
+        with pytest.raises(Exception, match="pickle"):
+            next(background.run(_unpicklable))
     finally:
         background.close()

@@ -3,10 +3,13 @@ arguments are ready, so that what the call needs loading loads while this proces
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import multiprocessing
 import os
+import queue
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
@@ -83,10 +86,31 @@ def _serve(connection: Connection, warm: Callable[[], object]) -> None:
         function, args = connection.recv()
     except EOFError:  # the build ended without a call for this process
         return
+    # Sent from a thread of its own: an item bigger than the pipe holds waits there until the
+    # build reads it, and the call goes on meanwhile.
+    outbox: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+    sender = threading.Thread(target=_send, args=(connection, outbox), name="orgen-background-sender")
+    sender.start()
     try:
         for item in _items(function(*args)):
-            connection.send(("item", item))
+            outbox.put(("item", item))
     except BaseException as error:  # sent back and raised there, as the call in that process would
-        connection.send(("error", error))
-        return
-    connection.send(("end", None))
+        outbox.put(("error", error))
+    else:
+        outbox.put(("end", None))
+    sender.join()
+
+
+def _send(connection: Connection, outbox: queue.SimpleQueue[tuple[str, Any]]) -> None:
+    while True:
+        kind, value = outbox.get()
+        try:
+            connection.send((kind, value))
+        except OSError:  # the build stopped listening: nothing more to send
+            return
+        except Exception as error:  # an item that does not pickle: the call failed, as far as the build sees
+            with contextlib.suppress(Exception):
+                connection.send(("error", error))
+            return
+        if kind != "item":
+            return

@@ -129,6 +129,14 @@ def preformat(source: str) -> dict[str, str]:
     return {_key(piece): text for piece in pieces if (text := piece.formatted(_black(piece.source))) is not None}
 
 
+def warm_up(formatter: str) -> None:
+    """Load what formatting `formatter`'s way loads on first use (isort always; black, its grammar
+    and its compiled modules for black), so that the first file formatted here does not wait for it."""
+    tidy_imports("import os\n\nos\n")
+    if formatter == "black":
+        _black("x = 1\n")
+
+
 def _black_all(sources: list[str]) -> list[str | None]:
     """Each source formatted by black, in worker processes when there is enough of it."""
     import black  # noqa: F401  (loaded before the pool starts, so that forked workers have it already)

@@ -19,6 +19,7 @@ from .config import Config
 from .document import Document, read_document
 from .examples import attach_examples
 from .format import Formatted, format_code
+from .format import warm_up as warm_formatter
 from .ir import Api
 from .model_jobs import ModelsFile, ModelsJob, run_models
 from .models import ModelsText, warm_up
@@ -83,14 +84,20 @@ def generate(spec: Path, config: Config, progress: Progress = lambda _: None, al
     """Everything a build writes, as text by relative path; raises SpecError on bad input.
 
     `fresh`: borrow nothing from the previous build (the result is the same, only slower)."""
-    # The models library runs in a process of its own, started now: its imports load while the
-    # spec is read. On one core, or where processes cannot fork, it runs in this process.
-    background = Background(lambda: warm_up(templates_dir())) if (os.cpu_count() or 1) > 1 and can_fork() else None
+    # The models library runs in a process of its own, started now: its imports, and the
+    # formatter's it formats models.py with, load while the spec is read. On one core, or where
+    # processes cannot fork, it runs in this process.
+    background = Background(lambda: _warm_up(config.formatter)) if (os.cpu_count() or 1) > 1 and can_fork() else None
     try:
         return _generate(spec, config, progress, allow_remote_refs, fresh, background)
     finally:
         if background is not None:
             background.close()
+
+
+def _warm_up(formatter: str) -> None:
+    warm_up(templates_dir())
+    warm_formatter(formatter)
 
 
 def _generate(spec: Path, config: Config, progress: Progress, allow_remote_refs: bool, fresh: bool, background: Background | None) -> Output:
