@@ -11,6 +11,7 @@ import yaml
 from orgen import pipeline
 from orgen.config import Config
 from orgen.render import render, templates_dir, versioned
+from orgen.surface import _models, models_of
 
 from .conftest import SEED_SPEC, Orgen
 from .test_diff import BASE
@@ -111,6 +112,14 @@ def test_an_edited_snapshot_is_not_trusted_for_the_kept_models(orgen: Orgen, tmp
     snapshot.write_text(json.dumps(data), encoding="utf-8")
     _build(orgen, tmp_path)  # the models are kept: same input, models.py as written
     assert "Order" in json.loads(snapshot.read_text(encoding="utf-8"))["surface"]["models"]
+
+
+def test_an_update_reads_the_surface_of_the_classes_it_takes_whole_from_the_record() -> None:
+    kept, made = "class Kept(BaseModel):\n    x: int", 'class Made(BaseModel):\n    """Doc."""\n\n    y: str | None = None'
+    whole = _models(f"{kept}\n\n\n{made}\n")
+    recorded = {"Kept": {**whole["Kept"], "doc": "as recorded"}}
+    assert models_of([("Kept", None), ("Made", made)], recorded) == {"Kept": recorded["Kept"], "Made": whole["Made"]}
+    assert models_of([("Kept", None), ("Made", made)], {}) is None  # not recorded: the caller parses it all
 
 
 def test_a_new_version_changes_exactly_the_files_a_second_render_makes_again() -> None:

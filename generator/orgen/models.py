@@ -33,6 +33,9 @@ class ModelsText:
     known: dict[str, str] = field(default_factory=dict)  # formatted classes from the last build, by piece key
     record: dict[str, Any] | None = None  # each schema's unit: key, classes, mentions (None: not by units)
     generated: int | None = None  # schemas the models library ran on this time (None: all)
+    # Each class in the file's order, with its text when made now; None: taken as the last build
+    # wrote it (that build's record of its surface still holds). None for a source not assembled so.
+    classes: list[tuple[str, str | None]] | None = None
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,9 @@ def _update(
     else:
         return None
     text = _assembled(_imports(earlier.formatted) + _imports(fresh.header), blocks, flat, api)
-    return ModelsText(text, _known(blocks, kept, list(kept)), units, len(dirty))
+    taken = {block.name for found in kept.values() for block in found}
+    classes = [(block.name, None if block.name in taken else block.text) for block in order(blocks, flat)]
+    return ModelsText(text, _known(blocks, kept, list(kept)), units, len(dirty), classes)
 
 
 def _made_unique(fresh: dict[str, list[Block]], blocks: dict[str, list[Block]], schemas: dict[str, Any]) -> bool:
@@ -283,9 +288,10 @@ def _blocks_from(earlier: Earlier, units: dict[str, Any]) -> dict[str, list[Bloc
 def _assembled(imports: list[str], blocks: dict[str, list[Block]], schemas: dict[str, Any], api: Api) -> str:
     """The models source from classes by schema, whichever runs made them, in the order one run
     gives; every class the IR refers to is checked to exist."""
-    source = assemble(_header(imports), order(blocks, schemas))
-    _check_classes(source, [m.class_name for m in api.models])
-    return source
+    ordered = order(blocks, schemas)
+    # Every class of an assembled source is a block: its names are known without parsing it.
+    _check_defined({block.name for block in ordered}, [m.class_name for m in api.models])
+    return assemble(_header(imports), ordered)
 
 
 def _header(imports: list[str]) -> str:
@@ -494,6 +500,10 @@ def _check_classes(source: str, expected: list[str]) -> None:
     defined = {node.targets[0].id for node in tree.body if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)}
     defined |= {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     defined |= {node.target.id for node in tree.body if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)}
+    _check_defined(defined, expected)
+
+
+def _check_defined(defined: set[str], expected: list[str]) -> None:
     missing = sorted(set(expected) - defined)
     if missing:
         raise SpecError([Problem("<models>", None, "/components/schemas", f"model classes not generated: {', '.join(missing[:10])}")])

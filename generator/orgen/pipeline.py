@@ -33,7 +33,7 @@ from .report import CHANGELOG, changelog_entry, counts, first_changelog, prepend
 from .reuse import Made, Reuse
 from .sanitize import field_aliases
 from .shape import check_shape
-from .surface import SNAPSHOT, Surface, capture, parse_snapshot, snapshot_text
+from .surface import SNAPSHOT, Surface, capture, models_of, parse_snapshot, snapshot_text
 from .write import MANIFEST, Manifest, diff, sha256, write_tree
 
 Progress = Callable[[str], None]
@@ -129,10 +129,15 @@ def _generate(spec: Path, config: Config, progress: Progress, allow_remote_refs:
     rest = _render_and_format(api, spec.name, templates, reuse, config.formatter, models_path)
     made = job.source()
     models_source = made.source
-    # Kept models have the surface recorded beside them, unless it was edited since: read back, not
-    # parsed again.
+    # Kept models, and the classes an update takes from the last build's models.py, have their
+    # surface recorded beside them, unless it was edited since: read back, not parsed again.
     as_written = previous is not None and snapshot is not None and sha256(snapshot) == previous.files[str(SNAPSHOT)].get("sha256")
-    known_models = recorded[1]["models"] if kept_models and recorded and recorded[1] and as_written else None
+    known_models = None
+    if recorded and recorded[1] and as_written:
+        if kept_models:
+            known_models = recorded[1]["models"]
+        elif made.classes is not None:
+            known_models = models_of(made.classes, recorded[1]["models"])
     release = _release(api, models_source, config, spec.name, previous, recorded, known_models)
     if release.version != guess:
         api.package_version = release.version

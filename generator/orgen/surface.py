@@ -100,6 +100,23 @@ def _models(source: str) -> dict[str, Any]:
     return models
 
 
+def models_of(classes: list[tuple[str, str | None]], recorded: dict[str, Any]) -> dict[str, Any] | None:
+    """The models' part of the surface from models.py's classes in order, each with its text, or
+    None for a class whose text the last build wrote and whose surface it `recorded` (read back,
+    not parsed again); None when such a class is not recorded."""
+    models: dict[str, Any] = {}
+    for name, text in classes:
+        if text is not None:
+            node = ast.parse(text).body[0]
+            assert isinstance(node, ast.ClassDef)
+            models[name] = _model(node)
+        elif name in recorded:
+            models[name] = recorded[name]
+        else:
+            return None
+    return models
+
+
 def _model(node: ast.ClassDef) -> dict[str, Any]:
     bases = [ast.unparse(base) for base in node.bases]
     doc = ast.get_docstring(node) or ""
