@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 from . import pieces as cutting
 from .problems import Problem, SpecError
 from .quotes import double_quoted
-from .tidy import tidy_imports
+from .tidy import tidy_head, tidy_imports
 
 LINE_LENGTH = 100
 FORMATTERS = ("black", "ruff", "none")
@@ -51,16 +52,14 @@ def format_files(
     method. Whatever the formatter, a formatted file imports exactly what it uses, sorted (see `tidy`)."""
     targets = sorted(path for path in files if path.suffix == ".py" and (only is None or path in only))
     result = Formatted(dict(files))
-    files = {**files, **{path: tidy_imports(files[path]) for path in targets}}
-    result.files.update({path: files[path] for path in targets})
-    if formatter == "none" or not targets:
-        return result
-    files = {**files, **{path: double_quoted(files[path]) for path in targets}}
-    if formatter == "ruff":
-        result.files.update(_ruff({path: files[path] for path in targets}))
+    if formatter != "black" or not targets:
+        tidied = {path: tidy_imports(files[path]) for path in targets}
+        result.files.update(tidied)
+        if formatter == "ruff" and targets:
+            result.files.update(_ruff({path: double_quoted(text) for path, text in tidied.items()}))
         return result
     done: dict[str, str | None] = dict(known or {})
-    split = {path: [(_key(piece), piece) for piece in cutting.cut(files[path], classes)] for path in targets}
+    split = {path: [(_key(piece), piece) for piece in _tidied_pieces(files[path], classes)] for path in targets}
     todo = {key: piece for pieces in split.values() for key, piece in pieces if key not in done}
     black_output = _black_all([piece.source for piece in todo.values()])
     done.update((key, piece.formatted(text)) for (key, piece), text in zip(todo.items(), black_output))
@@ -72,6 +71,22 @@ def format_files(
         result.files[path] = cutting.join([piece for _, piece in pieces], texts)
         result.pieces[path] = " ".join(f"{key}:{len(text)}" for (key, _), text in zip(pieces, texts))
     return result
+
+
+def _tidied_pieces(source: str, classes: bool) -> list[cutting.Piece]:
+    """`source` tidied (see `tidy`), in double quotes and cut in pieces (see `pieces`): parsed once
+    when its imports are all in its first piece, which tidying then changes alone."""
+    quoted = double_quoted(source)
+    try:
+        tree = ast.parse(quoted)
+    except (SyntaxError, ValueError):
+        tree = None
+    if tree is not None:
+        found = cutting.cut(quoted, classes, tree)
+        head = tidy_head(found[0].text, tree)
+        if head is not None:
+            return [replace(found[0], text=head), *found[1:]]
+    return cutting.cut(double_quoted(tidy_imports(source)), classes)
 
 
 def format_code(formatter: str) -> str:

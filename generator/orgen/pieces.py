@@ -83,16 +83,17 @@ class Piece:
         return "\n" if self.nested else "\n\n"
 
 
-def cut(source: str, classes: bool = True) -> list[Piece]:
+def cut(source: str, classes: bool = True, tree: ast.Module | None = None) -> list[Piece]:
     """`source` in pieces whose texts add up to it; `classes`: cut big classes into their methods,
-    and long signatures into their parameters, too."""
+    and long signatures into their parameters, too; `tree`: `source` parsed, when it is already."""
     # Lines are counted as the parser counts them: at "\n" only (a lone "\r" would be a break too).
     if "fmt:" in source or "\r" in source or "\f" in source:
         return [Piece(source)]
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return [Piece(source)]  # black reports it
+    if tree is None:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            return [Piece(source)]  # black reports it
     lines = [line + "\n" for line in source.split("\n")]
     lines[-1] = lines[-1][:-1]
     body = tree.body

@@ -16,14 +16,29 @@ _LONGEST_ANNOTATION = 2_000  # string constants longer than this are prose, not 
 
 def tidy_imports(source: str) -> str:
     """`source` with unused imported names removed and its import blocks sorted."""
+    tree = ast.parse(source)
+    return _sorted(_prune(source, tree, _scan(tree)[0]))
+
+
+def tidy_head(head: str, tree: ast.Module) -> str | None:
+    """The module's first lines, `head`, tidied as `tidy_imports` tidies the whole module, whose
+    syntax tree is `tree`; None unless every import of the module is in its head (the lines after
+    it are then left as they are, and the module needs parsing only once to be cut and tidied)."""
+    used, last_import = _scan(tree)
+    if last_import > head.count("\n"):
+        return None
+    return _sorted(_prune(head, tree, used))
+
+
+def _sorted(source: str) -> str:
     import isort  # here: only builds that render code need it
 
-    return isort.code(_prune(source), profile="black")
+    return isort.code(source, profile="black")
 
 
-def _prune(source: str) -> str:
-    tree = ast.parse(source)
-    used = _used_names(tree)
+def _prune(source: str, tree: ast.Module, used: set[str]) -> str:
+    """`source`, the whole module `tree` was parsed from or its first lines holding every import,
+    with the imported names not `used` removed."""
     lines = source.splitlines(keepends=True)
     replacements: dict[ast.Import | ast.ImportFrom, str] = {}
     for block, imports in _import_blocks(tree):
@@ -55,18 +70,21 @@ def _import_blocks(tree: ast.Module) -> list[tuple[list[ast.stmt], list[ast.Impo
     return found
 
 
-def _used_names(tree: ast.Module) -> set[str]:
+def _scan(tree: ast.Module) -> tuple[set[str], int]:
     """Names read anywhere, those in string annotations (a functional TypedDict's field types) and
-    those `__all__` exports."""
+    those `__all__` exports; and the line the last import anywhere ends on (0: none)."""
     used: set[str] = set()
+    last_import = 0
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            last_import = max(last_import, node.end_lineno or node.lineno)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             used.add(node.id)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "TypedDict":
             used |= {name for value in ast.walk(node) if isinstance(value, ast.Constant) for name in _names_in_annotation(value.value)}
         elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
             used |= {value.value for value in ast.walk(node.value) if isinstance(value, ast.Constant) and isinstance(value.value, str)}
-    return used
+    return used, last_import
 
 
 def _names_in_annotation(text: object) -> set[str]:
