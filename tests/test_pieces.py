@@ -140,6 +140,22 @@ def test_the_record_gives_back_each_piece_and_an_update_formats_only_the_changed
     assert again.formatted_pieces == 1 and again.files[path] == formatting._black(tidy_imports(edited))
 
 
+@pytest.mark.parametrize(
+    "later",
+    [
+        pytest.param("", id="imports-at-the-head-only"),
+        pytest.param("\n\ndef load():\n    import json, base64\n    return json\n", id="an-import-in-a-function"),
+        pytest.param("\n\nimport json\nimport base64\n\nJSON = json\n", id="an-import-after-a-class"),
+    ],
+)
+def test_imports_are_tidied_as_in_the_whole_file_wherever_they_stand(later: str) -> None:
+    path = PurePosixPath("pkg/resources/things.py")
+    source = _resource_module().replace("import typing\n", "import typing\nimport zlib\n") + later  # `zlib` unused
+    formatted = formatting.format_files({path: source}, "black").files[path]
+    assert formatted == formatting._black(tidy_imports(source))
+    assert "zlib" not in formatted
+
+
 def _rendered(spec: Path, names: tuple[str, ...] | None = None) -> dict[PurePosixPath, str]:
     """The Python files (models aside) a spec renders, tidied as `format_files` tidies them:
     what black gets in a real build."""
