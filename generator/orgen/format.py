@@ -20,9 +20,13 @@ from .tidy import tidy_head, tidy_imports
 LINE_LENGTH = 100
 FORMATTERS = ("black", "ruff", "none")
 # Below this many bytes of Python to format, starting worker processes saves too little to be worth
-# it (measured on model classes, 2 cores: 100 KB took black 0.41 s here and 0.22 s in two workers;
-# 50 KB 0.17 s and 0.12 s).
-_POOL_THRESHOLD = 100_000
+# it while the models are made on another core (measured on model classes, 2 cores: 100 KB took
+# black 0.41 s here and 0.22 s in two workers; 50 KB 0.17 s and 0.12 s).
+POOL_FROM = 100_000
+# models.py is formatted last, when the rest of the build is done or nearly and the other cores are
+# free: workers pay from less (measured, 2 cores idle: 30 KB took 0.14 s here and 0.09 s in two
+# workers; 20 KB 0.08 s either way).
+LAST_POOL_FROM = 30_000
 
 
 @dataclass
@@ -46,10 +50,12 @@ def format_files(
     only: set[PurePosixPath] | None = None,
     known: dict[str, str] | None = None,
     classes: bool = True,
+    pool_from: int = POOL_FROM,
 ) -> Formatted:
     """`files` with every Python file in `only` (default: all) formatted; `known` maps piece keys
     to formatted pieces from an earlier build; `classes`: black formats big classes method by
-    method. Whatever the formatter, a formatted file imports exactly what it uses, sorted (see `tidy`)."""
+    method; `pool_from`: black runs in worker processes from that many bytes of pieces to format.
+    Whatever the formatter, a formatted file imports exactly what it uses, sorted (see `tidy`)."""
     targets = sorted(path for path in files if path.suffix == ".py" and (only is None or path in only))
     result = Formatted(dict(files))
     if formatter != "black" or not targets:
@@ -61,7 +67,7 @@ def format_files(
     done: dict[str, str | None] = dict(known or {})
     split = {path: [(_key(piece), piece) for piece in _tidied_pieces(files[path], classes)] for path in targets}
     todo = {key: piece for pieces in split.values() for key, piece in pieces if key not in done}
-    black_output = _black_all([piece.source for piece in todo.values()])
+    black_output = _black_all([piece.source for piece in todo.values()], pool_from)
     done.update((key, piece.formatted(text)) for (key, piece), text in zip(todo.items(), black_output))
     result.formatted_pieces, result.total_pieces = len(todo), sum(map(len, split.values()))
     for path, pieces in split.items():
@@ -152,12 +158,12 @@ def warm_up(formatter: str) -> None:
         _black("x = 1\n")
 
 
-def _black_all(sources: list[str]) -> list[str | None]:
+def _black_all(sources: list[str], pool_from: int = POOL_FROM) -> list[str | None]:
     """Each source formatted by black, in worker processes when there is enough of it."""
     import black  # noqa: F401  (loaded before the pool starts, so that forked workers have it already)
 
     workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or sum(map(len, sources)) < _POOL_THRESHOLD:
+    if workers < 2 or sum(map(len, sources)) < pool_from:
         return [_black(source) for source in sources]
     from concurrent.futures import ProcessPoolExecutor
 

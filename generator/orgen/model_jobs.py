@@ -12,7 +12,7 @@ from typing import Any
 
 from . import guard
 from .background import Background
-from .format import Formatted
+from .format import LAST_POOL_FROM, Formatted
 from .format import preformat as format_pieces
 from .ir import Api
 from .load import display_path
@@ -36,8 +36,10 @@ class ModelsFile:
     formatter: str
 
     def formatted(self, models: ModelsText) -> Made:
-        # Its classes are formatted whole: the models' pieces from the last build are whole classes (see `model_units`).
-        made = self.reuse.format({self.path: models_file(models.source, self.spec_name)}, self.formatter, models.known, classes=False)
+        # Its classes are formatted whole: the models' pieces from the last build are whole classes
+        # (see `model_units`). It is the build's last file to format.
+        file = {self.path: models_file(models.source, self.spec_name)}
+        made = self.reuse.format(file, self.formatter, models.known, classes=False, pool_from=LAST_POOL_FROM)
         made.rendered_sha[self.path] = self.models_input
         made.formatted.pieces.pop(self.path, None)
         return made

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .format import Formatted, format_files, known_pieces
+from .format import POOL_FROM, Formatted, format_files, known_pieces
 from .models import Earlier
 from .write import Manifest, as_written, reusable_models, reusable_texts, sha256
 
@@ -62,12 +62,14 @@ class Reuse:
         """The record of the models' units, for a models file taken whole."""
         return self.previous.model_units if self.previous is not None else None
 
-    def format(self, rendered: dict[PurePosixPath, str], formatter: str, known: dict[str, str], classes: bool = True) -> Made:
+    def format(
+        self, rendered: dict[PurePosixPath, str], formatter: str, known: dict[str, str], classes: bool = True, pool_from: int = POOL_FROM
+    ) -> Made:
         """`rendered` formatted (see `format.format_files`), each file whose text the previous build
         formatted taken whole, and pieces it formatted (or `known`) not formatted again."""
         rendered_sha = {path: sha256(text) for path, text in rendered.items()}
         reused, on_disk = self.texts(rendered)
-        formatted = format_files(rendered, formatter, only=set(rendered) - set(reused), known={**on_disk, **known}, classes=classes)
+        formatted = format_files(rendered, formatter, only=set(rendered) - set(reused), known={**on_disk, **known}, classes=classes, pool_from=pool_from)
         formatted.files = {path: text for path, text in formatted.files.items() if path not in reused}
         return Made(formatted, reused, rendered_sha)
 
