@@ -14,6 +14,9 @@ def unescape(token: str) -> str:
 
 
 def join(pointer: str, *tokens: str | int) -> str:
+    if len(tokens) == 1:  # most calls, on every node of a spec: without a generator, twice as fast
+        token = str(tokens[0])
+        return f"{pointer}/{escape(token) if '~' in token or '/' in token else token}"
     return pointer + "".join("/" + escape(str(token)) for token in tokens)
 
 
