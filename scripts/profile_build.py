@@ -38,7 +38,7 @@ STAGES = [
     (pipeline, "attach_examples", "examples"),
     (model_jobs, "generate_models", "models (datamodel-code-generator)"),
     (pipeline, "render", "render templates"),
-    (formatting, "tidy_imports", "tidy imports (isort)"),
+    (formatting, "_tidied_pieces", "tidy imports, cut in pieces"),
     (formatting, "_black_all", "black"),
     (formatting, "_ruff", "ruff format"),
     (pipeline, "capture", "surface snapshot"),
