@@ -3,16 +3,23 @@ arguments are ready, so that what the call needs loading loads while this proces
 
 from __future__ import annotations
 
-import contextlib
 import inspect
+import itertools
 import multiprocessing
 import os
-import queue
+import pickle
+import shutil
 import signal
-import threading
+import tempfile
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
+
+# The most a message may weigh to go through the pipe. A heavier one would wait in the pipe until
+# this process reads it, holding the call up meanwhile (models.py's source, handed over before the
+# file is formatted, weighs a megabyte): it goes through a file, and the pipe carries its name.
+_PIPE_ROOM = 16_384
 
 
 class Background:
@@ -21,8 +28,9 @@ class Background:
     def __init__(self, warm: Callable[[], object]) -> None:
         context = multiprocessing.get_context("fork")
         self._ours, theirs = context.Pipe()
+        self._scratch = Path(tempfile.mkdtemp(prefix="orgen-background-"))
         # Not a daemon: the call may start processes of its own.
-        self._process = context.Process(target=_serve, args=(theirs, warm), name="orgen-background")
+        self._process = context.Process(target=_serve, args=(theirs, warm, self._scratch), name="orgen-background")
         self._process.start()
         theirs.close()
         if self._process.pid is not None:
@@ -39,7 +47,7 @@ class Background:
         received = 0
         while True:
             try:
-                kind, value = self._ours.recv()
+                kind, value = _received(self._ours.recv_bytes())
             except EOFError:
                 yield from _items(function(*args), skip=received)
                 return
@@ -60,6 +68,7 @@ class Background:
             except ProcessLookupError:  # it ended meanwhile
                 pass
         self._process.join()
+        shutil.rmtree(self._scratch, ignore_errors=True)
 
 
 def can_fork() -> bool:
@@ -74,7 +83,16 @@ def _items(result: Any, skip: int = 0) -> Iterator[Any]:
             yield item
 
 
-def _serve(connection: Connection, warm: Callable[[], object]) -> None:
+def _received(message: bytes) -> tuple[str, Any]:
+    kind, value = pickle.loads(message)
+    if kind == "file":
+        path = Path(value)
+        kind, value = pickle.loads(path.read_bytes())
+        path.unlink()
+    return kind, value
+
+
+def _serve(connection: Connection, warm: Callable[[], object], scratch: Path) -> None:
     # A group of its own: stopping it stops the processes it starts too, and a Ctrl-C in the
     # terminal reaches only the build, which stops it.
     os.setpgid(0, 0)
@@ -86,31 +104,23 @@ def _serve(connection: Connection, warm: Callable[[], object]) -> None:
         function, args = connection.recv()
     except EOFError:  # the build ended without a call for this process
         return
-    # Sent from a thread of its own: an item bigger than the pipe holds waits there until the
-    # build reads it, and the call goes on meanwhile.
-    outbox: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
-    sender = threading.Thread(target=_send, args=(connection, outbox), name="orgen-background-sender")
-    sender.start()
+    posted = itertools.count(1)
+
+    def post(kind: str, value: Any) -> None:
+        message = pickle.dumps((kind, value), protocol=pickle.HIGHEST_PROTOCOL)
+        if len(message) > _PIPE_ROOM:
+            path = scratch / f"{next(posted)}.pickle"
+            path.write_bytes(message)
+            message = pickle.dumps(("file", str(path)))
+        connection.send_bytes(message)
+
     try:
         for item in _items(function(*args)):
-            outbox.put(("item", item))
+            post("item", item)
     except BaseException as error:  # sent back and raised there, as the call in that process would
-        outbox.put(("error", error))
-    else:
-        outbox.put(("end", None))
-    sender.join()
-
-
-def _send(connection: Connection, outbox: queue.SimpleQueue[tuple[str, Any]]) -> None:
-    while True:
-        kind, value = outbox.get()
         try:
-            connection.send((kind, value))
-        except OSError:  # the build stopped listening: nothing more to send
-            return
-        except Exception as error:  # an item that does not pickle: the call failed, as far as the build sees
-            with contextlib.suppress(Exception):
-                connection.send(("error", error))
-            return
-        if kind != "item":
-            return
+            post("error", error)
+        except Exception:  # an error that does not pickle: its message still says what failed
+            post("error", RuntimeError(f"{type(error).__name__}: {error}"))
+        return
+    post("end", None)
