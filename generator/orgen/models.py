@@ -69,7 +69,7 @@ def generate_models(api: Api, templates: Path, code: str = "", earlier: Earlier 
     if keys is not None and (whole := cut(source, owners, flat, flat)) is not None:
         units = _record(whole.blocks, whole.refs, keys, code)
         if units is not None:
-            source = _assembled(_imports(whole.header), whole.blocks, flat, api)
+            source = _assembled(_imports(whole.header), order(whole.blocks, flat), api)
             # Classes of unchanged units read as the last build formatted them: black is spared them.
             same = [name for name in whole.blocks if name in before and _group_key(before, name) == _group_key_now(before, keys, name)]
             return ModelsText(source, _known(whole.blocks, old_blocks or {}, same), units)
@@ -147,7 +147,7 @@ def join_parts(api: Api, parts: list[Part], code: str = "") -> ModelsText | None
     # schemas of two shares: generated apart, those read otherwise than in one run.
     if units is None or _made_unique(blocks, blocks, flat) or _split_groups(units, parts):
         return None
-    source = _assembled([line for part in parts if part.cut for line in _imports(part.cut.header)], blocks, flat, api)
+    source = _assembled([line for part in parts if part.cut for line in _imports(part.cut.header)], order(blocks, flat), api)
     return ModelsText(source, {key: text for part in parts for key, text in part.known.items()}, units)
 
 
@@ -199,9 +199,10 @@ def _update(
         dirty |= {member for name in tied for member in _unit(before[name])[1] if member in flat}
     else:
         return None
-    text = _assembled(_imports(earlier.formatted) + _imports(fresh.header), blocks, flat, api)
+    ordered = order(blocks, flat)
+    text = _assembled(_imports(earlier.formatted) + _imports(fresh.header), ordered, api)
     taken = {block.name for found in kept.values() for block in found}
-    classes = [(block.name, None if block.name in taken else block.text) for block in order(blocks, flat)]
+    classes = [(block.name, None if block.name in taken else block.text) for block in ordered]
     return ModelsText(text, _known(blocks, kept, list(kept)), units, len(dirty), classes)
 
 
@@ -285,10 +286,9 @@ def _blocks_from(earlier: Earlier, units: dict[str, Any]) -> dict[str, list[Bloc
     return {name: [Block(cls, needs, texts[cls]) for cls, needs in found] for name, found in names.items()}
 
 
-def _assembled(imports: list[str], blocks: dict[str, list[Block]], schemas: dict[str, Any], api: Api) -> str:
-    """The models source from classes by schema, whichever runs made them, in the order one run
-    gives; every class the IR refers to is checked to exist."""
-    ordered = order(blocks, schemas)
+def _assembled(imports: list[str], ordered: list[Block], api: Api) -> str:
+    """The models source from classes, whichever runs made them, in the order one run gives them
+    (see `model_units.order`); every class the IR refers to is checked to exist."""
     # Every class of an assembled source is a block: its names are known without parsing it.
     _check_defined({block.name for block in ordered}, [m.class_name for m in api.models])
     return assemble(_header(imports), ordered)
